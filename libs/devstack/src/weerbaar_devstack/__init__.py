@@ -1,0 +1,1 @@
+"""Development-only servers of the local Weerbaar stack. Never deploy these to production."""

@@ -1,0 +1,1 @@
+"""CSAF 2.0 advisories: validation (schema + mandatory tests) and extraction."""
