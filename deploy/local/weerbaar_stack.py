@@ -72,16 +72,19 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
         return s.connect_ex((host, port)) == 0
 
 
-def wait_until(check, what: str, timeout: float, log: Path | None = None) -> None:
+def wait_until(check, what: str, timeout: float, log: Path | None = None,
+               process: str | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return
+        if process and running_pid(process) is None:
+            break  # it died: say so now, not after the timeout
         time.sleep(0.2)
     tail = ""
     if log and log.exists():
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
-    raise SystemExit(f"{what} did not become ready within {timeout:.0f}s.\n{tail}")
+    raise SystemExit(f"{what} did not become ready within {timeout:.0f}s (log: {log}).\n{tail}")
 
 
 # --------------------------------------------------------------------------- processes
@@ -324,11 +327,25 @@ def python_parts() -> dict[str, tuple[list[str], dict[str, str], int]]:
                      "--http-port", str(MAILBOX_HTTP_PORT), "--data-dir", str(STATE / "mail")],
                     {}, MAILBOX_HTTP_PORT),
         "idp": ([py, "-m", "weerbaar_devstack.idp", "--port", str(IDP_PORT),
-                 "--issuer-base", f"http://127.0.0.1:{IDP_PORT}"], {}, IDP_PORT),
+                 "--issuer-base", f"http://127.0.0.1:{IDP_PORT}"], idp_env(), IDP_PORT),
     }
     for name, port in SERVICE_PORTS.items():
         parts[name] = ([py, "-m", name], service_env(name), port)
     return parts
+
+
+IDP_CLIENT_ID = "weerbaar-identity"
+IDP_CLIENT_SECRET = "local-development-only-not-a-secret"
+
+
+def idp_env() -> dict[str, str]:
+    identity = f"http://127.0.0.1:{SERVICE_PORTS['identity']}"
+    clients = [{"client_id": IDP_CLIENT_ID, "client_secret": IDP_CLIENT_SECRET,
+                "redirect_uris": [f"{identity}/login/ssonrijk/callback",
+                                  f"{identity}/login/eherkenning/callback"]}]
+    return {"WEERBAAR_IDP_CLIENTS": json.dumps(clients),
+            "WEERBAAR_IDP_KEYS_FILE": str(STATE / "idp" / "keys.json"),
+            "WEERBAAR_IDP_ALLOW_TAMPERING": "true"}
 
 
 def service_env(name: str) -> dict[str, str]:
@@ -375,24 +392,24 @@ def http_ok(url: str) -> bool:
 # --------------------------------------------------------------------------- commands
 
 
-def up(infra_only: bool) -> None:
+def up(infra_only: bool, bare: bool = False) -> None:
     t0 = time.monotonic()
     STATE.mkdir(parents=True, exist_ok=True)
     pg, kafka = Postgres(), Kafka()
     pg.start()
     pg.create_databases()
     kafka.start()
-    extras = [n for n in ("mailbox", "idp") if devstack_available(n)]
-    services = [] if infra_only else [s for s in SERVICE_PORTS if service_available(s)]
+    extras = [] if bare else [n for n in ("mailbox", "idp") if devstack_available(n)]
+    services = [] if infra_only or bare else [s for s in SERVICE_PORTS if service_available(s)]
     for name in extras + services:
         start_python_part(name)
     for name in extras:
         port = python_parts()[name][2]
-        wait_until(lambda p=port: port_open(p), name, 30, STATE / "logs" / f"{name}.log")
+        wait_until(lambda p=port: port_open(p), name, 30, STATE / "logs" / f"{name}.log", name)
     for name in services:
         port = SERVICE_PORTS[name]
         wait_until(lambda p=port: http_ok(f"http://127.0.0.1:{p}/readyz"), name, 60,
-                   STATE / "logs" / f"{name}.log")
+                   STATE / "logs" / f"{name}.log", name)
         say(f"{name}: ready")
     write_env_file()
     say(f"up in {time.monotonic() - t0:.1f}s")
@@ -441,12 +458,18 @@ def status() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["up", "down", "status", "env"])
+    ap.add_argument("command", choices=["up", "down", "status", "env", "stop", "start"])
+    ap.add_argument("part", nargs="?", choices=["postgres", "kafka"],
+                    help="with stop/start: the one part to stop or start (tests of /readyz)")
+    ap.add_argument("--bare", action="store_true", help="only PostgreSQL and Kafka")
     ap.add_argument("--infra", action="store_true",
                     help="only PostgreSQL, Kafka, the mail catcher and the IdP (what tests need)")
     args = ap.parse_args(argv)
     if args.command == "up":
-        up(args.infra)
+        up(args.infra, args.bare)
+    elif args.command in ("stop", "start"):
+        part = {"postgres": Postgres(), "kafka": Kafka()}[args.part]
+        getattr(part, args.command)()
     elif args.command == "down":
         down()
     elif args.command == "env":

@@ -1,0 +1,130 @@
+"""Errors a person can act on: every 4xx names the field and the reason in Dutch and English;
+a 5xx never carries a stack trace (the log has it, under the correlation id)."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from . import correlation
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FieldError:
+    field: str
+    code: str
+    message_nl: str
+    message_en: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "code": self.code, "message_nl": self.message_nl,
+                "message_en": self.message_en}
+
+
+class DomainError(Exception):
+    """A refusal by a rule of the domain. `status` is the HTTP status it maps to."""
+
+    def __init__(self, field: str, code: str, message_nl: str, message_en: str, status: int = 422):
+        super().__init__(message_en)
+        self.status = status
+        self.errors = [FieldError(field, code, message_nl, message_en)]
+
+    @classmethod
+    def many(cls, errors: list[FieldError], status: int = 422) -> "DomainError":
+        first = errors[0]
+        exc = cls(first.field, first.code, first.message_nl, first.message_en, status)
+        exc.errors = list(errors)
+        return exc
+
+
+class NotFound(DomainError):
+    """Also what another organisation's id gets: it must not learn that the thing exists."""
+
+    def __init__(self, what: str = "resource"):
+        super().__init__("id", "not_found", "Niet gevonden.", f"{what.capitalize()} not found.", 404)
+
+
+class Conflict(DomainError):
+    def __init__(self, field: str, code: str, message_nl: str, message_en: str):
+        super().__init__(field, code, message_nl, message_en, 409)
+
+
+#: Dutch text for pydantic's error types; English comes from pydantic itself.
+_NL = {
+    "missing": "Dit veld is verplicht.",
+    "string_too_short": "Deze tekst is te kort.",
+    "string_too_long": "Deze tekst is te lang.",
+    "string_pattern_mismatch": "Deze waarde heeft niet de juiste vorm.",
+    "value_error": "Deze waarde is ongeldig.",
+    "int_parsing": "Vul een geheel getal in.",
+    "float_parsing": "Vul een getal in.",
+    "bool_parsing": "Vul ja of nee in.",
+    "uuid_parsing": "Dit is geen geldige id.",
+    "datetime_parsing": "Dit is geen geldig tijdstip.",
+    "datetime_from_date_parsing": "Dit is geen geldig tijdstip.",
+    "timezone_aware": "Geef een tijdstip met tijdzone.",
+    "literal_error": "Kies een van de toegestane waarden.",
+    "enum": "Kies een van de toegestane waarden.",
+    "greater_than_equal": "Deze waarde is te klein.",
+    "less_than_equal": "Deze waarde is te groot.",
+    "greater_than": "Deze waarde is te klein.",
+    "less_than": "Deze waarde is te groot.",
+    "json_invalid": "De gegevens zijn geen geldige JSON.",
+    "model_attributes_type": "Deze gegevens hebben niet de juiste vorm.",
+    "dict_type": "Deze gegevens hebben niet de juiste vorm.",
+    "list_type": "Geef een lijst.",
+    "extra_forbidden": "Dit veld is onbekend.",
+}
+
+
+def field_errors_from_pydantic(errors, *, skip_location_prefix: bool = True) -> list[FieldError]:
+    out = []
+    for err in errors:
+        loc = list(err.get("loc", ()))
+        if skip_location_prefix and loc and loc[0] in ("body", "query", "path", "header", "cookie"):
+            loc = loc[1:]
+        field = ".".join(str(p) for p in loc) or "(body)"
+        kind = err.get("type", "value_error")
+        msg_en = err.get("msg", "Invalid value")
+        if kind == "value_error" and msg_en.startswith("Value error, "):
+            msg_en = msg_en.removeprefix("Value error, ")
+        ctx_nl = (err.get("ctx") or {}).get("message_nl")
+        out.append(FieldError(field, kind, ctx_nl or _NL.get(kind, "Deze waarde is ongeldig."), msg_en))
+    return out
+
+
+def _body(errors: list[FieldError]) -> dict:
+    return {"errors": [e.as_dict() for e in errors], "correlation_id": correlation.current()}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError):
+        return JSONResponse(_body(exc.errors), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError):
+        return JSONResponse(_body(field_errors_from_pydantic(exc.errors())), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException):
+        nl = {401: "U bent niet ingelogd of uw sessie is verlopen.", 403: "U heeft hiervoor geen rechten.",
+              404: "Niet gevonden.", 405: "Deze methode is hier niet toegestaan.",
+              413: "Het bestand of verzoek is te groot.", 429: "Te veel verzoeken; probeer het later opnieuw."}
+        err = FieldError("(request)", f"http_{exc.status_code}", nl.get(exc.status_code, "Verzoek geweigerd."),
+                         str(exc.detail))
+        return JSONResponse(_body([err]), status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception):
+        log.exception("unhandled error")
+        err = FieldError("(server)", "internal_error",
+                         "Er ging iets mis aan onze kant. Vermeld dit kenmerk als u contact opneemt.",
+                         "Something went wrong on our side. Quote this reference if you contact us.")
+        return JSONResponse(_body([err]), status_code=500)
