@@ -358,6 +358,7 @@ def service_env(name: str) -> dict[str, str]:
         f"{prefix}HTTP_PORT": str(SERVICE_PORTS[name]),
         f"{prefix}SMTP_PORT": str(SMTP_PORT),
         f"{prefix}IDP_BASE": f"http://127.0.0.1:{IDP_PORT}",
+        f"{prefix}TOKEN_JWKS_URL": f"http://127.0.0.1:{SERVICE_PORTS['identity']}/.well-known/jwks.json",
     }
     for other, port in SERVICE_PORTS.items():
         env[f"{prefix}{other.upper()}_URL"] = f"http://127.0.0.1:{port}"

@@ -39,6 +39,15 @@ def test_invalid_setting_is_named_with_the_reason():
     assert "WEERBAAR_REGISTRY_HTTP_PORT: Input should be a valid integer" in err
 
 
+def test_services_refuse_to_start_without_a_way_to_check_tokens():
+    proc = run_registry({"WEERBAAR_REGISTRY_DATABASE_URL": "postgresql://x@127.0.0.1:1/x",
+                         "WEERBAAR_REGISTRY_KAFKA_BOOTSTRAP": "127.0.0.1:1",
+                         "WEERBAAR_REGISTRY_HTTP_PORT": "1"})
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 2
+    assert "set WEERBAAR_REGISTRY_TOKEN_JWKS_URL" in err and "WEERBAAR_REGISTRY_TOKEN_JWKS" in err
+
+
 @pytest.mark.stack
 def test_readyz_follows_postgres_and_kafka(stack):
     # A private PostgreSQL and Kafka, so stopping them does not disturb other tests. Its state
@@ -55,7 +64,8 @@ def test_readyz_follows_postgres_and_kafka(stack):
     service = run_registry({
         "WEERBAAR_REGISTRY_DATABASE_URL": "postgresql://weerbaar@127.0.0.1:58532/weerbaar_registry",
         "WEERBAAR_REGISTRY_KAFKA_BOOTSTRAP": "127.0.0.1:58192",
-        "WEERBAAR_REGISTRY_HTTP_PORT": "58182", "WEERBAAR_REGISTRY_ENVIRONMENT": "test"})
+        "WEERBAAR_REGISTRY_HTTP_PORT": "58182", "WEERBAAR_REGISTRY_ENVIRONMENT": "test",
+        "WEERBAAR_REGISTRY_TOKEN_JWKS_URL": "http://127.0.0.1:9/jwks.json"})
     try:
         wait_status(200)
         stack_cmd("stop", "postgres")

@@ -23,6 +23,7 @@ from weerbaar_contracts.topics import dead_letter
 
 from . import db, errors, health, logs
 from .consumer import EventConsumer, Handler
+from .auth import TokenVerifier, verifier_from_settings
 from .correlation import CorrelationMiddleware
 from .kafka import ensure_topics, new_producer
 from .relay import OutboxRelay
@@ -57,6 +58,8 @@ class ServiceSpec:
     on_start: list[Background] = field(default_factory=list)
     description: str = ""
     run_relay: bool = True
+    #: identity verifies its own tokens with its own keys; everyone else from settings
+    token_verifier: TokenVerifier | None = None
 
 
 def build_broker(spec: ServiceSpec, settings: ServiceSettings) -> KafkaBroker:
@@ -83,6 +86,7 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
             {c.topic for c in spec.produces} | {c.topic for c in spec.handlers} | {dead_letter(spec.name)})])
         await producer.start()
         runtime = Runtime(settings, pool, broker, producer, source=f"/weerbaar/{spec.name}")
+        runtime.extras["token_verifier"] = spec.token_verifier or verifier_from_settings(settings)
         app.state.runtime = runtime
         EventConsumer(spec.name, pool, producer, spec.handlers,
                       max_attempts=settings.consumer_max_attempts,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,6 +27,17 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = Field(3, ge=1, le=20)
     consumer_retry_seconds: float = Field(0.5, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    #: Where access tokens' keys come from: identity's JWKS URL, or the JWKS itself (tests).
+    token_jwks_url: str | None = None
+    token_jwks: str | None = None
+
+    @model_validator(mode="after")
+    def _token_keys_known(self):
+        if not (self.token_jwks_url or self.token_jwks):
+            cls = type(self)
+            raise ValueError(f"set {cls.env_name('token_jwks_url')} (identity's /.well-known/jwks.json) "
+                             f"or {cls.env_name('token_jwks')}")
+        return self
 
     @classmethod
     def env_name(cls, field: str) -> str:
@@ -42,7 +53,7 @@ def load_settings(cls: type[ServiceSettings]) -> ServiceSettings:
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"]) or "(settings)"
             name = cls.env_name(field) if err["loc"] else field
-            reason = "missing" if err["type"] == "missing" else err["msg"]
+            reason = "missing" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
             lines.append(f"  {name}: {reason}")
         print(f"{cls.__name__}: refusing to start, configuration is wrong:\n" + "\n".join(lines),
               file=sys.stderr)

@@ -6,6 +6,7 @@ databases (`stack.fresh_database`) and its own Kafka namespace (`kafka_namespace
 never see each other's rows or events."""
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import sys
@@ -81,3 +82,57 @@ def stack():
 @pytest.fixture
 def kafka_namespace() -> str:
     return f"t{uuid.uuid4().hex[:8]}."
+
+
+# ------------------------------------------------------------------ services in-process
+
+
+@pytest.fixture(scope="session")
+def signer():
+    """Signs access tokens for tests; services under test trust its JWKS."""
+    from .auth import TokenSigner
+
+    return TokenSigner.generate()
+
+
+def bearer(signer, *, person_id, organisation_id=None, roles=(), **kw) -> dict[str, str]:
+    token = signer.sign(person_id=person_id, organisation_id=organisation_id, roles=list(roles), **kw)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@contextlib.asynccontextmanager
+async def running_service(create_app, settings_cls, stack: Stack, namespace: str, signer, *,
+                          label: str, database_url: str | None = None, **overrides):
+    """Run one service's app in this process, on a fresh database of the real PostgreSQL and
+    a private namespace of the real Kafka, with its relay, consumers and schedulers. Yields an
+    httpx client bound to the app (`client.app` is the app; `client.app.state.runtime` its parts)."""
+    import json
+
+    import httpx
+
+    dsn = database_url or await stack.fresh_database(label)
+    settings = settings_cls(
+        environment="test", database_url=dsn, kafka_bootstrap=stack.kafka_bootstrap,
+        kafka_namespace=namespace, http_port=1, token_jwks=json.dumps(signer.jwks()),
+        relay_poll_seconds=0.2, consumer_retry_seconds=0.05, **overrides)
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=f"http://{label}") as client:
+            client.app = app
+            yield client
+
+
+async def eventually(predicate, timeout: float = 30, every: float = 0.2):
+    """Await `predicate()` until it returns something truthy; fail with the last value."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout}s; last value: {value!r}")
+        await asyncio.sleep(every)

@@ -14,8 +14,10 @@ Tlp = Literal["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]
 
 
 class Audience(BaseModel):
-    """Who a publication is for. Criteria are OR-ed; `everyone` overrides the rest.
-    TLP narrows further (AMBER+STRICT: named organisations only; RED: named people only)."""
+    """Who a publication is for. Within one kind of criterion the values are OR-ed (sector A or
+    B); different kinds are AND-ed (essential AND in the water sector); named organisations are
+    always in; `everyone` overrides the rest. TLP narrows further (AMBER+STRICT: named
+    organisations only; RED: named people only)."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 

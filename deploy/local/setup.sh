@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Sets up everything the local stack needs on a fresh Debian machine, and is quick when it
+# already has: PostgreSQL server binaries (apt, if missing), Java 17 and Maven (checked),
+# the virtual environment with the pinned Python dependencies, the Kafka jars from Maven
+# Central, and the front end's npm packages. Safe to run again; only redoes what changed.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+say() { printf '[setup %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+
+need_root_for_apt() {
+  if [ "$(id -u)" -ne 0 ]; then
+    say "PostgreSQL server binaries are missing; install them with: sudo apt-get install postgresql"
+    exit 1
+  fi
+}
+
+# --- PostgreSQL server binaries -------------------------------------------------------------
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  need_root_for_apt
+  say "installing PostgreSQL from apt"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
+  # PostgreSQL refuses to run as root; the stack runs it as this user.
+  useradd --system --home-dir /nonexistent --shell /usr/sbin/nologin postgres
+fi
+
+# --- Java and Maven -------------------------------------------------------------------------
+command -v java >/dev/null || { say "Java 17 is needed (apt-get install openjdk-17-jre-headless)"; exit 1; }
+command -v mvn >/dev/null || { say "Maven is needed (apt-get install maven)"; exit 1; }
+
+# --- Python ---------------------------------------------------------------------------------
+PY=${PYTHON:-python3}
+"$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { say "Python 3.11 or newer is needed"; exit 1; }
+if [ ! -x .venv/bin/python ]; then
+  say "creating the virtual environment"
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.weerbaar-installed
+inputs=$(cat requirements.lock libs/*/pyproject.toml services/*/pyproject.toml | sha256sum | cut -c1-16)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$inputs" ]; then
+  say "installing pinned Python dependencies (requirements.lock)"
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -r requirements.lock
+  editable=()
+  for p in libs/contracts libs/platform libs/devstack services/*/; do
+    [ -f "$p/pyproject.toml" ] && editable+=(-e "$p")
+  done
+  .venv/bin/pip install -q --no-deps "${editable[@]}"
+  echo "$inputs" > "$stamp"
+fi
+
+# --- Kafka jars -----------------------------------------------------------------------------
+KAFKA_LIBS=.cache/kafka/libs
+pom_sum=$(sha256sum deploy/local/kafka/pom.xml | cut -c1-16)
+if [ ! -f "$KAFKA_LIBS/.pom-$pom_sum" ]; then
+  say "fetching Apache Kafka jars from Maven Central"
+  rm -rf "$KAFKA_LIBS" && mkdir -p "$KAFKA_LIBS"
+  mvn -q -B -f deploy/local/kafka/pom.xml dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$ROOT/$KAFKA_LIBS"
+  touch "$KAFKA_LIBS/.pom-$pom_sum"
+fi
+
+# --- Front end packages (NL Design System, axe-core, Playwright) ----------------------------
+if [ -f services/gateway/package.json ]; then
+  if [ ! -d services/gateway/node_modules ] || [ services/gateway/package-lock.json -nt services/gateway/node_modules ]; then
+    command -v npm >/dev/null || { say "npm is needed for the web front end"; exit 1; }
+    say "installing the front end's npm packages"
+    (cd services/gateway && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+say "set-up complete"
