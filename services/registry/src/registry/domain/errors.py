@@ -59,7 +59,8 @@ _BUILTIN_MESSAGES: dict[str, tuple[str, str]] = {
     "int_from_float": ("Vul een geheel getal in.", "Enter a whole number."),
     "decimal_type": ("Vul een bedrag in.", "Enter an amount."),
     "decimal_parsing": ("Vul een bedrag in.", "Enter an amount."),
-    "greater_than_equal": ("Deze waarde mag niet negatief zijn.", "This value must not be negative."),
+    "greater_than_equal": (
+        "Deze waarde mag niet negatief zijn.", "This value must not be negative."),
     "bool_type": ("Kies ja of nee.", "Choose yes or no."),
     "bool_parsing": ("Kies ja of nee.", "Choose yes or no."),
     "enum": ("Kies een van de toegestane waarden.", "Choose one of the allowed values."),
