@@ -6,6 +6,7 @@
 The consumer handles `identity.role.granted.v1` by writing a row to `handled` (no unique key:
 a second run of the handler for one event would show as a second row)."""
 import argparse
+import logging
 import asyncio
 
 from faststream.kafka import KafkaBroker
@@ -30,7 +31,7 @@ async def main(args) -> None:
         await OutboxRelay(pool, producer, database_url=args.dsn, batch=args.batch,
                           poll_seconds=0.2, topic_prefix=args.ns).run()
         return
-    broker = KafkaBroker(args.bootstrap)
+    broker = KafkaBroker(args.bootstrap, log_level=logging.DEBUG)
     EventConsumer("foundationtest", pool, producer, {RoleGrantedV1: handle_role_granted},
                   namespace=args.ns, retry_seconds=0.05).subscribe(broker)
     await broker.start()

@@ -64,7 +64,8 @@ class ServiceSpec:
 
 def build_broker(spec: ServiceSpec, settings: ServiceSettings) -> KafkaBroker:
     broker = KafkaBroker(settings.kafka_bootstrap, client_id=f"weerbaar-{spec.name}",
-                         enable_idempotence=True, acks="all", logger=logging.getLogger(f"faststream.{spec.name}"))
+                         enable_idempotence=True, acks="all", logger=logging.getLogger(f"faststream.{spec.name}"),
+                         log_level=logging.DEBUG)  # not a log line per message at INFO
     # Declared for the AsyncAPI document; the outbox relay does the actual publishing.
     for cls in spec.produces:
         broker.publisher(settings.kafka_namespace + cls.topic, title=f"{cls.topic}:{cls.cloudevents_type()}", schema=cls,
