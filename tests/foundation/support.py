@@ -1,8 +1,6 @@
 """Helpers shared by the foundation tests."""
-import asyncio
 import subprocess
 import sys
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from uuid import UUID, uuid4
@@ -56,17 +54,6 @@ def start(role: str, dsn: str, bootstrap: str, ns: str, failpoint: str | None = 
 
 def wait_exit(proc: subprocess.Popen, timeout: float = 60) -> int:
     return proc.wait(timeout=timeout)
-
-
-async def wait_for(predicate, timeout: float = 60, every: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s (last value {value!r})")
-        await asyncio.sleep(every)
 
 
 async def records_in(bootstrap: str, topic: str) -> list:

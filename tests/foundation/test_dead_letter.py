@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from uuid import uuid4
 
 import pytest
+from weerbaar_platform.testing import eventually
 from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 from weerbaar_contracts import new_event, topics
@@ -14,7 +15,7 @@ from weerbaar_platform.consumer import EventConsumer
 from weerbaar_platform.db import create_pool
 from weerbaar_platform.kafka import ensure_topics, new_producer
 
-from .support import HANDLED_TABLE, prepare, records_in, wait_for
+from .support import HANDLED_TABLE, prepare, records_in
 
 pytestmark = pytest.mark.stack
 POISON_PERSON = uuid4()
@@ -59,9 +60,9 @@ async def test_bad_messages_are_dead_lettered_and_the_partition_moves_on(stack, 
                   max_attempts=3, retry_seconds=0.01).subscribe(broker)
     await broker.start()
     try:
-        rows = await wait_for(lambda: pool.fetch("SELECT event_id FROM handled"), timeout=60)
+        rows = await eventually(lambda: pool.fetch("SELECT event_id FROM handled"), timeout=60)
         assert [r["event_id"] for r in rows] == [good.id]
-        dead = await wait_for(_at_least(stack.kafka_bootstrap, dlq, 4), timeout=30)
+        dead = await eventually(_at_least(stack.kafka_bootstrap, dlq, 4), timeout=30)
     finally:
         await broker.stop()
         await producer.stop()

@@ -6,9 +6,10 @@ from uuid import uuid4
 
 import asyncpg
 import pytest
+from weerbaar_platform.testing import eventually
 from weerbaar_contracts import topics
 
-from .support import HANDLED_TABLE, prepare, records_in, start, wait_exit, wait_for, write_events
+from .support import HANDLED_TABLE, prepare, records_in, start, wait_exit, write_events
 
 pytestmark = pytest.mark.stack
 
@@ -43,11 +44,11 @@ async def test_exactly_once_through_relay_and_consumer_crashes(stack, kafka_name
     relay = start("relay", producer_db, stack.kafka_bootstrap, kafka_namespace)
     consumer = start("consumer", consumer_db, stack.kafka_bootstrap, kafka_namespace)
     try:
-        await wait_for(lambda: _all_published(pconn), timeout=60)
-        await wait_for(lambda: _count_is(cconn, total), timeout=60)
+        await eventually(lambda: _all_published(pconn), timeout=60)
+        await eventually(lambda: _count_is(cconn, total), timeout=60)
         records = await records_in(stack.kafka_bootstrap, topic)
         assert len(records) == total + sent_before_crash, "the crashed batch was sent twice"
-        await wait_for(lambda: _inbox_saw(cconn, total), timeout=30)
+        await eventually(lambda: _inbox_saw(cconn, total), timeout=30)
     finally:
         for proc in (relay, consumer):
             proc.kill()
