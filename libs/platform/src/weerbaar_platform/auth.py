@@ -16,7 +16,7 @@ from uuid import UUID
 import httpx
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from joserfc import jwt
+from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, KeySet
 
@@ -101,7 +101,7 @@ class TokenVerifier:
     async def verify(self, token: str) -> Principal:
         try:
             keys = await self._keyset()
-            kid = jwt.extract(token).headers().get("kid") if token.count(".") == 2 else None
+            kid = jws.extract_compact(token.encode()).headers().get("kid")
             if kid and not any(k.kid == kid for k in keys.keys):
                 keys = await self._keyset(refresh=True)
             decoded = jwt.decode(token, keys, algorithms=[ALGORITHM])

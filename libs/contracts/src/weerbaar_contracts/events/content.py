@@ -58,3 +58,10 @@ class PublicationWithdrawnV1(_ContentEvent):
     version = 1
     publication_id: UUID
     reason: str
+    # Optional since the first release: who had it, so notify can tell the same audience.
+    kind: Literal["advisory", "analysis", "news"] | None = None
+    title: str | None = None
+    tlp: Tlp | None = None
+    audience: Audience | None = None
+    revision: int | None = None
+    tracking_id: str | None = None

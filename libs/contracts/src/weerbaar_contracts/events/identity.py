@@ -50,6 +50,11 @@ class RoleActivatedV1(_IdentityEvent):
     organisation_id: UUID
     person_id: UUID
     role: Role
+    #: Added within v1 (optional): whom to tell and in which language, so notify needs no lookup.
+    name: str | None = None
+    email: EmailStr | None = None
+    language: Literal["nl", "en"] | None = None
+    organisation_name: str | None = None
 
 
 class RoleWithdrawnV1(_IdentityEvent):

@@ -33,6 +33,16 @@ class EntitySnapshot(_RegistryEvent):
     group_mailbox: EmailStr | None = None
     #: services the organisation is entitled to (e.g. `statutory_reporting`, `sector_advisories`)
     entitlements: list[str] = []
+    # --- added within v1 (optional, so older consumers and producers stay valid) ---
+    #: NIS2 entity type code, e.g. `digital_infrastructure.dns_service_provider`
+    entity_type: str | None = None
+    #: `high_impact` or `critical_impact` when the Netcode applies (then `netcode` is true)
+    netcode_impact: Literal["high_impact", "critical_impact"] | None = None
+    #: the CSIRT that serves the organisation (`ncsc`, `z-cert`, `ibd`...)
+    sectoral_csirt: str | None = None
+    #: where the CSIRT sends warnings about the organisation's networks
+    security_contact_email: EmailStr | None = None
+    member_states: list[str] = []
 
 
 class EntityRegisteredV1(EntitySnapshot):
@@ -60,6 +70,9 @@ class ClassificationChangedV1(_RegistryEvent):
     final: Classification
     overridden_by: UUID | None = None
     reason: str | None = None
+    #: the final value before this change; absent for the first classification
+    previous: Classification | None = None
+    registration_version: int | None = None
 
 
 class EntityDeregisteredV1(_RegistryEvent):
@@ -67,3 +80,5 @@ class EntityDeregisteredV1(_RegistryEvent):
     version = 1
     organisation_id: UUID
     reason: str
+    deregistered_by: UUID | None = None
+    registration_version: int | None = None
