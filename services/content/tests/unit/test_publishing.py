@@ -87,3 +87,31 @@ def test_revision_of_published_publication_is_a_new_draft_needing_new_approval()
     assert revision.approved_by is None
     _raises("publishing.four_eyes", approve, submit_for_review(revision, REVIEWER), REVIEWER, NOW)
     assert approve(submit_for_review(revision, REVIEWER), AUTHOR, NOW).state is PublicationState.PUBLISHED
+
+
+@pytest.mark.parametrize("tlp, audience", [
+    (Tlp.GREEN, Audience()),  # no criterion at all
+    (Tlp.AMBER_STRICT, Audience(everyone=True)),  # AMBER+STRICT needs named organisations
+    (Tlp.RED, Audience(organisations=frozenset({"org-1"}))),  # RED needs named people
+])
+def test_a_draft_whose_audience_reaches_no_one_cannot_go_to_review(tlp, audience):
+    draft = new_draft("p", "t", "b", tlp, audience, AUTHOR)
+    _raises("publishing.audience_reaches_no_one", submit_for_review, draft, AUTHOR)
+
+
+def test_a_draft_for_named_people_under_red_can_go_to_review():
+    draft = new_draft("p", "t", "b", Tlp.RED, Audience(people=frozenset({"person-9"})), AUTHOR)
+    assert submit_for_review(draft, AUTHOR).state.value == "review"
+
+
+def test_a_refusal_can_be_raised_again_through_other_layers():
+    # Web frameworks re-raise exceptions, which sets __traceback__ on them; a frozen
+    # dataclass refused that and turned every refusal into a server error.
+    try:
+        try:
+            submit_for_review(new_draft("p", "t", "b", Tlp.GREEN, Audience(), AUTHOR), AUTHOR)
+        except DomainError as error:
+            error.__traceback__ = None  # what anyio/starlette do when they re-raise
+            raise error
+    except DomainError as error:
+        assert error.code == "publishing.audience_reaches_no_one"

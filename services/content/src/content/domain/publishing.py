@@ -16,7 +16,7 @@ from datetime import datetime
 
 from .errors import DomainError
 from .tlp import Tlp
-from .visibility import Audience, PublicationState
+from .visibility import Audience, PublicationState, reaches_anyone
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,13 @@ def edit(publication: Publication, actor: Editor, *, title: str | None = None, b
 def submit_for_review(publication: Publication, actor: Editor) -> Publication:
     _require_editor(actor)
     _require_state(publication, PublicationState.DRAFT)
+    if not reaches_anyone(publication.tlp, publication.audience):
+        raise DomainError(
+            code="publishing.audience_reaches_no_one", field="audience",
+            message_nl="Met dit TLP-label en deze doelgroep ziet niemand de publicatie. Kies een doelgroep "
+                       "(bij TLP:AMBER+STRICT genoemde organisaties, bij TLP:RED genoemde personen).",
+            message_en="With this TLP label and audience nobody would see the publication. Choose an audience "
+                       "(named organisations for TLP:AMBER+STRICT, named people for TLP:RED).")
     return replace(publication, state=PublicationState.REVIEW)
 
 

@@ -105,6 +105,16 @@ def in_audience(audience: Audience, org: OrganisationFacts | None) -> bool:
     return audience.everyone or org.organisation_id in audience.organisations or _matches_profile(audience, org)
 
 
+def reaches_anyone(tlp: Tlp, audience: Audience) -> bool:
+    """Could this label and audience reach any reader at all? An audience that reaches no one
+    is almost always a forgotten choice, so it must not be published (see publishing)."""
+    if tlp is Tlp.RED:
+        return bool(audience.people)
+    if tlp is Tlp.AMBER_STRICT:
+        return bool(audience.organisations)
+    return audience.everyone or bool(audience.organisations) or audience.has_profile
+
+
 def may_see(publication: Visible, viewer: Viewer) -> bool:
     """May this viewer read this publication? (Rules in the module docstring.)"""
     if viewer.csirt_staff:
