@@ -136,3 +136,18 @@ async def eventually(predicate, timeout: float = 30, every: float = 0.2):
         if time.monotonic() > deadline:
             raise AssertionError(f"not within {timeout}s; last value: {value!r}")
         await asyncio.sleep(every)
+
+
+def shared_data(*parts: str) -> Path:
+    """A file or folder of the real inputs in `shared/data/`, which lives beside the repository
+    (CI lays a copy of shared/ next to its clone). `WEERBAAR_SHARED_DATA` overrides. Fails loudly:
+    a test that needs real input must never skip quietly because it is missing."""
+    candidates = [Path(os.environ["WEERBAAR_SHARED_DATA"])] if os.environ.get("WEERBAAR_SHARED_DATA") else []
+    candidates += [p / "shared" / "data" for p in ROOT.parents] + [Path("/work/shared/data")]
+    for base in candidates:
+        if base.is_dir():
+            found = base.joinpath(*parts)
+            if not found.exists():
+                raise FileNotFoundError(f"{found} is missing from the shared data")
+            return found
+    raise FileNotFoundError("shared/data was not found beside the repository; set WEERBAAR_SHARED_DATA")

@@ -9,17 +9,13 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from weerbaar_contracts import CloudEvent, new_event, topics
 from weerbaar_contracts.events.registry import EntityRegisteredV1, EntityUpdatedV1
-from weerbaar_platform.testing import bearer, running_service
+from weerbaar_platform.testing import bearer, running_service, shared_data
 
 from content.app import create_app
 from content.settings import ContentSettings
 
 
-CSAF_DATA = next(
-    (p / "shared" / "data" / "csaf" for p in pathlib.Path(__file__).resolve().parents
-     if (p / "shared" / "data" / "csaf").is_dir()),
-    pathlib.Path("/work/shared/data/csaf"),
-)
+CSAF_DATA = shared_data("csaf")
 
 
 @pytest.fixture(scope="module")

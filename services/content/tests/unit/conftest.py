@@ -1,17 +1,14 @@
-import sys, pathlib; sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "src"))
+from weerbaar_platform.testing import shared_data
 
 # Fixtures for the content service's unit tests: the real CSAF files and a small valid
 # CSAF document each test bends to break one rule.
 import copy
+import pathlib
 
 import pytest
 
 # shared/ lies beside the repository (in development and in CI alike).
-CSAF_DATA = next(
-    (p / "shared" / "data" / "csaf" for p in pathlib.Path(__file__).resolve().parents
-     if (p / "shared" / "data" / "csaf").is_dir()),
-    pathlib.Path("/work/shared/data/csaf"),
-)
+CSAF_DATA = shared_data("csaf")
 
 _BASE = {
     "document": {

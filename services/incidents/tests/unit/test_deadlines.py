@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from weerbaar_platform.testing import shared_data
 
 from incidents.domain.clock import ManualClock, SystemClock
 from incidents.domain.deadlines import (
@@ -21,7 +22,7 @@ from incidents.domain.deadlines import (
 )
 from incidents.domain.errors import DomainError
 
-GROUND_TRUTH = Path("/work/shared/data/incidents/nis2_early_warning_naive_dst_times.json")
+GROUND_TRUTH = shared_data("incidents", "nis2_early_warning_naive_dst_times.json")
 
 
 def utc(*args):
@@ -76,8 +77,6 @@ def test_nonexistent_spring_time_is_refused(clock):
 
 
 def test_ground_truth_file_early_warning_is_on_time_with_the_earlier_deadline():
-    if not GROUND_TRUTH.exists():
-        pytest.skip(f"ground truth not present at {GROUND_TRUTH}")
     incident = json.loads(GROUND_TRUTH.read_text())["incident"]
     submitted = datetime.fromisoformat(incident["submitted_at"])
     clock = ManualClock(submitted)

@@ -21,6 +21,10 @@ class NetworkDataChangedV1(_NetdataEvent):
     asns: int
     domains: int
     changed_by: UUID | None = None
+    #: added in place (optional): how the set changed: replace, add or remove, and how much
+    mode: str | None = None
+    added: int | None = None
+    removed: int | None = None
 
 
 class ClaimProvenV1(_NetdataEvent):
@@ -39,6 +43,9 @@ class ConflictRaisedV1(_NetdataEvent):
     kind: str
     value: str
     other_organisation_ids: list[UUID]
+    #: added in place (optional): the conflict for the analyst's list; same_value or overlap
+    conflict_id: UUID | None = None
+    reason: str | None = None
 
 
 class FindingsReadyV1(_NetdataEvent):

@@ -70,6 +70,7 @@ class UploadResult:
     format: str  # "text", "csv", "json"
     outcomes: tuple[EntryOutcome, ...]
     problems: tuple[Notice, ...] = field(default=())  # about the file as a whole
+    header: tuple[str, ...] = ()  # a CSV header row as read (lower case), empty when there was none
 
     def registrations(self) -> frozenset[Registration]:
         """The distinct values to register: everything not refused."""
