@@ -36,6 +36,9 @@ async def test_invited_colleague_joins_and_the_role_becomes_usable_after_an_hour
         sent = await identity.post(f"/organisations/{org}/invitations",
                                    json={"email": BRAM, "roles": ["gebruiker", "beheerder_netwerk"]}, headers=auth(admin))
         assert sent.status_code == 201, sent.text
+        # The invitation is announced so that notify can mail it.
+        invited = await eventually(lambda: _invitation_event(stack, kafka_namespace, sent.json()["id"]))
+        assert invited.data["email"] == BRAM and invited.data["roles"] == ["beheerder_netwerk", "gebruiker"]
 
         bram = await log_in(identity, "eherkenning", "drinkwater-collega")
         assert bram.tokens["acting_organisation_id"] == str(org)
@@ -201,3 +204,9 @@ async def test_signing_key_rotation_keeps_old_tokens_valid(stack, kafka_namespac
         assert (await identity.get("/me", headers=auth(coordinator.tokens))).status_code == 200
         plain = await log_in(identity, "ssonrijk", "ministerie-medewerker")
         assert (await identity.post("/admin/signing-keys/rotate", headers=auth(plain.tokens))).status_code == 403
+
+
+async def _invitation_event(stack, namespace, invitation_id):
+    found = of_type(await identity_events(stack, namespace), "identity.invitation.created",
+                    invitation_id=invitation_id)
+    return found[0] if found else None

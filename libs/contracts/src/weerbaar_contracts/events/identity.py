@@ -72,3 +72,17 @@ class PersonRemovedV1(_IdentityEvent):
     organisation_id: UUID
     person_id: UUID
     removed_by: UUID | None
+
+
+class InvitationCreatedV1(_IdentityEvent):
+    event_type = "identity.invitation.created"
+    version = 1
+    summary = ("A people admin invited someone by e-mail; notify sends the invitation. The person "
+               "accepts by logging in with an eHerkenning or SSOnRijk login of the same organisation.")
+    organisation_id: UUID
+    invitation_id: UUID
+    email: EmailStr
+    roles: list[Role]
+    invited_by: UUID
+    organisation_name: str = ""
+    expires_at: datetime

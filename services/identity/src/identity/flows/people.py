@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from weerbaar_contracts.events.identity import (PersonJoinedV1, PersonRemovedV1, RoleGrantedV1,
-                                                RoleWithdrawnV1)
+from weerbaar_contracts.events.identity import (InvitationCreatedV1, PersonJoinedV1, PersonRemovedV1,
+                                                RoleGrantedV1, RoleWithdrawnV1)
 from weerbaar_platform import outbox
 from weerbaar_platform.auth import BEHEERDER_PERSONEN
 from weerbaar_platform.errors import Conflict, NotFound
@@ -89,6 +89,10 @@ async def invite(conn, organisation_id: UUID, email: str, roles: list[str], *, b
                                          expires_at=at + timedelta(days=lifetime_days)):
         raise Conflict("email", "already_invited", "Dit e-mailadres heeft al een open uitnodiging.",
                        "This e-mail address already has an open invitation.")
+    await outbox.enqueue(conn, InvitationCreatedV1(
+        organisation_id=organisation_id, invitation_id=invitation_id, email=email, roles=sorted(set(roles)),
+        invited_by=by, organisation_name=org["legal_name"] or "", expires_at=at + timedelta(days=lifetime_days)),
+        source=SOURCE)
     await audit.record(conn, at=at, kind="invitation_created", outcome="ok", organisation_id=organisation_id,
                        actor_id=by, invitation_id=invitation_id, email=email, roles=sorted(set(roles)))
     return invitation_id
