@@ -58,7 +58,7 @@ pom_sum=$(sha256sum deploy/local/kafka/pom.xml | cut -c1-16)
 if [ ! -f "$KAFKA_LIBS/.pom-$pom_sum" ]; then
   say "fetching Apache Kafka jars from Maven Central"
   rm -rf "$KAFKA_LIBS" && mkdir -p "$KAFKA_LIBS"
-  mvn -q -B -f deploy/local/kafka/pom.xml dependency:copy-dependencies \
+  mvn -q -B -Dstyle.color=never -f deploy/local/kafka/pom.xml dependency:copy-dependencies \
       -DincludeScope=runtime -DoutputDirectory="$ROOT/$KAFKA_LIBS"
   touch "$KAFKA_LIBS/.pom-$pom_sum"
 fi

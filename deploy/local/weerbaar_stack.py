@@ -33,8 +33,22 @@ CACHE = Path(os.environ.get("WEERBAAR_CACHE_DIR", ROOT / ".cache"))
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
+def _saved_ports() -> dict[str, str]:
+    """Ports chosen at the first `up` of this checkout, so later commands find the same parts
+    without the variables being exported again."""
+    saved = STATE / "ports.env"
+    if not saved.exists():
+        return {}
+    return dict(line.split("=", 1) for line in saved.read_text().split() if "=" in line)
+
+
+_SAVED = _saved_ports()
+_CHOSEN: dict[str, int] = {}
+
+
 def _port(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+    _CHOSEN[name] = int(os.environ.get(name) or _SAVED.get(name) or default)
+    return _CHOSEN[name]
 
 
 PG_PORT = _port("WEERBAAR_PG_PORT", 58432)
@@ -171,9 +185,19 @@ class Postgres:
     def running(self) -> bool:
         return port_open(PG_PORT)
 
+    def ours(self) -> bool:
+        pidfile = self.data / "postmaster.pid"
+        if not pidfile.exists():
+            return False
+        lines = pidfile.read_text().splitlines()
+        return len(lines) > 3 and lines[3].strip() == str(PG_PORT) and _alive(int(lines[0]))
+
     def start(self) -> None:
         if self.running():
-            say(f"PostgreSQL already answers on {PG_PORT}")
+            if not self.ours():
+                raise SystemExit(f"Port {PG_PORT} answers, but not with this checkout's PostgreSQL "
+                                 f"({self.data}). Another copy? Choose another port: WEERBAAR_PG_PORT=...")
+            say(f"PostgreSQL already runs on {PG_PORT}")
             return
         self.data.parent.mkdir(parents=True, exist_ok=True)
         (STATE / "logs").mkdir(parents=True, exist_ok=True)
@@ -274,7 +298,10 @@ class Kafka:
 
     def start(self) -> None:
         if self.running():
-            say(f"Kafka already answers on {KAFKA_PORT}")
+            if not running_pid("kafka"):
+                raise SystemExit(f"Port {KAFKA_PORT} answers, but not with this checkout's Kafka. "
+                                 "Another copy? Choose another port: WEERBAAR_KAFKA_PORT=...")
+            say(f"Kafka already runs on {KAFKA_PORT}")
             return
         props = self._write_config()
         java = ["java", "-Xms256m", "-Xmx768m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
@@ -375,9 +402,12 @@ def devstack_available(name: str) -> bool:
 
 def start_python_part(name: str) -> None:
     argv, env, port = python_parts()[name]
-    if running_pid(name) or port_open(port):
+    if running_pid(name):
         say(f"{name}: already running on {port}")
         return
+    if port_open(port):
+        raise SystemExit(f"{name}: port {port} is taken by another process. Choose another port "
+                         f"(see the WEERBAAR_*_PORT variables in deploy/local/weerbaar_stack.py).")
     say(f"{name}: starting on 127.0.0.1:{port}")
     spawn(name, argv, env)
 
@@ -396,12 +426,16 @@ def http_ok(url: str) -> bool:
 def up(infra_only: bool, bare: bool = False) -> None:
     t0 = time.monotonic()
     STATE.mkdir(parents=True, exist_ok=True)
+    (STATE / "ports.env").write_text("".join(f"{k}={v}\n" for k, v in sorted(_CHOSEN.items())))
     pg, kafka = Postgres(), Kafka()
     pg.start()
     pg.create_databases()
     kafka.start()
     extras = [] if bare else [n for n in ("mailbox", "idp") if devstack_available(n)]
     services = [] if infra_only or bare else [s for s in SERVICE_PORTS if service_available(s)]
+    missing = [s for s in SERVICE_PORTS if not service_available(s)]
+    if not (infra_only or bare) and missing:
+        say(f"not started, not built yet: {', '.join(missing)}")
     for name in extras + services:
         start_python_part(name)
     for name in extras:

@@ -2,6 +2,7 @@
 its database and Kafka going away and coming back."""
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -54,42 +55,55 @@ def test_readyz_follows_postgres_and_kafka(stack):
     # lives under .state/ because PostgreSQL runs as another user when tests run as root.
     state = ROOT / ".state" / "readyz-test"
     shutil.rmtree(state, ignore_errors=True)
-    env = {**os.environ, "WEERBAAR_STATE_DIR": str(state), "WEERBAAR_PG_PORT": "58532",
-           "WEERBAAR_KAFKA_PORT": "58192", "WEERBAAR_KAFKA_CONTROLLER_PORT": "58193"}
+    pg_port, kafka_port, controller_port, http_port = free_ports(4)
+    env = {**os.environ, "WEERBAAR_STATE_DIR": str(state), "WEERBAAR_PG_PORT": str(pg_port),
+           "WEERBAAR_KAFKA_PORT": str(kafka_port), "WEERBAAR_KAFKA_CONTROLLER_PORT": str(controller_port)}
 
     def stack_cmd(*args):
         subprocess.run([sys.executable, str(STACK), *args], env=env, check=True, timeout=180)
 
     stack_cmd("up", "--bare")
     service = run_registry({
-        "WEERBAAR_REGISTRY_DATABASE_URL": "postgresql://weerbaar@127.0.0.1:58532/weerbaar_registry",
-        "WEERBAAR_REGISTRY_KAFKA_BOOTSTRAP": "127.0.0.1:58192",
-        "WEERBAAR_REGISTRY_HTTP_PORT": "58182", "WEERBAAR_REGISTRY_ENVIRONMENT": "test",
+        "WEERBAAR_REGISTRY_DATABASE_URL": f"postgresql://weerbaar@127.0.0.1:{pg_port}/weerbaar_registry",
+        "WEERBAAR_REGISTRY_KAFKA_BOOTSTRAP": f"127.0.0.1:{kafka_port}",
+        "WEERBAAR_REGISTRY_HTTP_PORT": str(http_port), "WEERBAAR_REGISTRY_ENVIRONMENT": "test",
         "WEERBAAR_REGISTRY_TOKEN_JWKS_URL": "http://127.0.0.1:9/jwks.json"})
     try:
-        wait_status(200)
+        readyz = f"http://127.0.0.1:{http_port}/readyz"
+        wait_status(readyz, 200)
         stack_cmd("stop", "postgres")
-        body = wait_status(503)
+        body = wait_status(readyz, 503)
         assert any(p.startswith("database") for p in body["problems"])
         stack_cmd("start", "postgres")
-        wait_status(200)
+        wait_status(readyz, 200)
         stack_cmd("stop", "kafka")
-        body = wait_status(503)
+        body = wait_status(readyz, 503)
         assert any(p.startswith("kafka") for p in body["problems"])
         stack_cmd("start", "kafka")
-        wait_status(200, timeout=90)
+        wait_status(readyz, 200, timeout=90)
     finally:
         service.kill()
         service.communicate()
         stack_cmd("down")
+        shutil.rmtree(state, ignore_errors=True)
 
 
-def wait_status(code: int, timeout: float = 60) -> dict:
+def free_ports(n: int) -> list[int]:
+    socks = [socket.socket() for _ in range(n)]
+    for s in socks:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports
+
+
+def wait_status(url: str, code: int, timeout: float = 60) -> dict:
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
         try:
-            r = httpx.get("http://127.0.0.1:58182/readyz", timeout=6)
+            r = httpx.get(url, timeout=6)
             last = r.status_code
             if r.status_code == code:
                 return r.json()

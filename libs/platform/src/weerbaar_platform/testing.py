@@ -11,7 +11,7 @@ import importlib.util
 import os
 import sys
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
@@ -29,6 +29,7 @@ class Stack:
     mailbox_url: str | None = None
     idp_base: str | None = None
     kind: str = "native"
+    created: list[str] = field(default_factory=list)
 
     async def fresh_database(self, label: str) -> str:
         name = f"t_{label}_{uuid.uuid4().hex[:10]}"
@@ -37,7 +38,17 @@ class Stack:
             await conn.execute(f'CREATE DATABASE "{name}"')
         finally:
             await conn.close()
+        self.created.append(name)
         return self.admin_dsn.rsplit("/", 1)[0] + "/" + name
+
+    async def drop_created(self) -> None:
+        conn = await asyncpg.connect(self.admin_dsn)
+        try:
+            for name in self.created:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+        self.created.clear()
 
 
 def load_local_stack():
@@ -73,10 +84,14 @@ def stack():
         return
     local = load_local_stack()
     local.up(infra_only=True)
-    yield Stack(admin_dsn=local.DATABASE_ADMIN_URL, kafka_bootstrap=local.KAFKA_BOOTSTRAP,
-                smtp_host="127.0.0.1", smtp_port=local.SMTP_PORT,
-                mailbox_url=f"http://127.0.0.1:{local.MAILBOX_HTTP_PORT}",
-                idp_base=f"http://127.0.0.1:{local.IDP_PORT}")
+    parts = Stack(admin_dsn=local.DATABASE_ADMIN_URL, kafka_bootstrap=local.KAFKA_BOOTSTRAP,
+                  smtp_host="127.0.0.1", smtp_port=local.SMTP_PORT,
+                  mailbox_url=f"http://127.0.0.1:{local.MAILBOX_HTTP_PORT}",
+                  idp_base=f"http://127.0.0.1:{local.IDP_PORT}")
+    yield parts
+    import asyncio
+
+    asyncio.run(parts.drop_created())  # each test's databases go when the session ends
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Composition root of the stand-in IdP: one FastAPI app serving /ssonrijk and /eherkenning."""
 
+import html
 import secrets
 import time
 from collections.abc import Callable
@@ -167,4 +168,15 @@ def create_app(settings: IdpSettings, clock: Callable[[], float] = time.time) ->
     app.state.idps = {name: StandInIdp(name, settings, keys[name], people, clock) for name in IDP_NAMES}
     for idp in app.state.idps.values():
         app.include_router(idp.router())
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def index() -> str:
+        # What a person opening the IdP's root sees: the two stand-in issuers and their discovery.
+        items = "".join(
+            f'<li><a href="/{name}/.well-known/openid-configuration">{name}</a>: '
+            f'{html.escape(settings.issuer_base.rstrip("/"))}/{name}</li>' for name in IDP_NAMES)
+        return ("<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Stand-in IdP</title>"
+                "</head><body><h1>Stand-in IdP (alleen voor ontwikkeling / development only)</h1>"
+                f"<ul>{items}</ul></body></html>")
+
     return app
