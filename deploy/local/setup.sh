@@ -29,6 +29,7 @@ fi
 
 # --- Java and Maven -------------------------------------------------------------------------
 command -v java >/dev/null || { say "Java 17 is needed (apt-get install openjdk-17-jre-headless)"; exit 1; }
+command -v npm >/dev/null || { say "Node.js and npm are needed for the web front end (apt-get install npm)"; exit 1; }
 command -v mvn >/dev/null || { say "Maven is needed (apt-get install maven)"; exit 1; }
 
 # --- Python ---------------------------------------------------------------------------------
@@ -61,6 +62,14 @@ if [ ! -f "$KAFKA_LIBS/.pom-$pom_sum" ]; then
   mvn -q -B -Dstyle.color=never -f deploy/local/kafka/pom.xml dependency:copy-dependencies \
       -DincludeScope=runtime -DoutputDirectory="$ROOT/$KAFKA_LIBS"
   touch "$KAFKA_LIBS/.pom-$pom_sum"
+fi
+
+# --- Chromium for the browser tests (Debian's package; no browser download) -----------------
+if [ ! -x /usr/bin/chromium ]; then
+  need_root_for_apt
+  say "installing Chromium (browser tests)"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
 # --- Front end packages (NL Design System, axe-core, Playwright) ----------------------------

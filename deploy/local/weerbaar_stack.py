@@ -363,6 +363,7 @@ def python_parts() -> dict[str, tuple[list[str], dict[str, str], int]]:
 
 IDP_CLIENT_ID = "weerbaar-identity"
 IDP_CLIENT_SECRET = "local-development-only-not-a-secret"
+GATEWAY_CLIENT_SECRET = "local-development-only-gateway-secret"
 
 
 def idp_env() -> dict[str, str]:
@@ -389,6 +390,16 @@ def service_env(name: str) -> dict[str, str]:
     }
     for other, port in SERVICE_PORTS.items():
         env[f"{prefix}{other.upper()}_URL"] = f"http://127.0.0.1:{port}"
+    env[f"{prefix}PUBLIC_URL"] = f"http://127.0.0.1:{SERVICE_PORTS[name]}"
+    gateway = f"http://127.0.0.1:{SERVICE_PORTS['gateway']}"
+    if name == "identity":  # the gateway is identity's client; its callback must match exactly
+        env[f"{prefix}CLIENTS"] = json.dumps([{"client_id": "gateway", "client_secret": GATEWAY_CLIENT_SECRET,
+                                               "redirect_uris": [f"{gateway}/login/callback"]}])
+        env[f"{prefix}IDP_CLIENT_SECRET"] = IDP_CLIENT_SECRET
+    if name == "gateway":
+        env[f"{prefix}IDENTITY_CLIENT_SECRET"] = GATEWAY_CLIENT_SECRET
+    if name == "notify":
+        env[f"{prefix}PORTAL_BASE_URL"] = gateway
     return env
 
 

@@ -1,0 +1,56 @@
+"""The file of an HTML form upload (multipart/form-data), as a stream of its bytes: the
+browser sends multipart, the services take the file as the raw body. The multipart parser is
+fed chunk by chunk, so the gateway never holds the whole file."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+
+class NoFile(Exception):
+    pass
+
+
+async def file_part(chunks: AsyncIterator[bytes], content_type: str, field: str = "file") -> AsyncIterator[bytes]:
+    _, options = parse_options_header(content_type)
+    boundary = options.get(b"boundary")
+    if not boundary:
+        raise NoFile()
+    state = {"header": b"", "headers": [], "in_file": False, "seen": False}
+    out: list[bytes] = []
+
+    def on_header_field(data, start, end):
+        state["header"] += data[start:end]
+
+    def on_header_value(data, start, end):
+        state["headers"].append((state["header"].lower(), data[start:end]))
+        state["header"] = b""
+
+    def on_headers_finished():
+        disposition = dict(state["headers"]).get(b"content-disposition", b"")
+        _, params = parse_options_header(disposition)
+        state["in_file"] = params.get(b"name") == field.encode() and b"filename" in params
+        state["seen"] |= state["in_file"]
+        state["headers"] = []
+
+    def on_part_data(data, start, end):
+        if state["in_file"]:
+            out.append(bytes(data[start:end]))
+
+    def on_part_end():
+        state["in_file"] = False
+
+    parser = MultipartParser(boundary, callbacks={
+        "on_header_field": on_header_field, "on_header_value": on_header_value,
+        "on_headers_finished": on_headers_finished, "on_part_data": on_part_data, "on_part_end": on_part_end})
+    async for chunk in chunks:
+        parser.write(chunk)
+        if out:
+            yield b"".join(out)
+            out.clear()
+    parser.finalize()
+    if out:
+        yield b"".join(out)
+    if not state["seen"]:
+        raise NoFile()

@@ -1,0 +1,239 @@
+"""The gateway under test, running in-process on the real PostgreSQL and Kafka, with its calls
+to the other services routed to small stand-ins that keep to their contracts: identity's
+/authorize-/token-/revoke protocol (PKCE checked for real) and the services' answers,
+including "not found" for another organisation's ids. Tests that need the real services use
+`running_service` for them instead (see tests/stack/test_real_services.py)."""
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import functools
+import hashlib
+import json
+import secrets
+import socket
+import uuid
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import uvicorn
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import JSONResponse
+from weerbaar_platform.auth import TokenVerifier
+from weerbaar_platform.testing import running_service
+
+HOSTS = ("identity", "registry", "incidents", "content", "notify")
+
+
+class HostRouter(httpx.AsyncBaseTransport):
+    """Routes the gateway's outgoing calls by host name to in-process ASGI apps. A host that is
+    `down` raises a connection error, one that is `slow` times out."""
+
+    def __init__(self, apps: dict[str, FastAPI]):
+        self.transports = {h: httpx.ASGITransport(app=a) for h, a in apps.items()}
+        self.down: set[str] = set()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        if host in self.down or host not in self.transports:
+            raise httpx.ConnectError(f"{host} is down", request=request)
+        return await self.transports[host].handle_async_request(request)
+
+
+@dataclass
+class World:
+    signer: object
+    codes: dict = field(default_factory=dict)          # code -> (challenge, person)
+    refresh_tokens: dict = field(default_factory=dict)  # token -> person
+    revoked: list = field(default_factory=list)
+    calls: list = field(default_factory=list)           # (host, method, path, org from token)
+    people: dict = field(default_factory=dict)
+    next_person: dict | None = None                     # who /authorize logs in (browser tests)
+
+
+def person(name: str, *, org: uuid.UUID | None, roles=("gebruiker", "beheerder_personen", "beheerder_netwerk")):
+    return {"id": str(uuid.uuid4()), "name": name, "email": f"{name.lower()}@drinkwater.example",
+            "org": str(org) if org else None, "roles": list(roles), "org_name": f"{name}'s organisation"}
+
+
+def token_answer(world: World, who: dict) -> dict:
+    refresh = secrets.token_urlsafe(16)
+    world.refresh_tokens[refresh] = who
+    org = uuid.UUID(who["org"]) if who["org"] else None
+    access = world.signer.sign(person_id=uuid.UUID(who["id"]), organisation_id=org, roles=who["roles"],
+                               name=who["name"], email=who["email"], lifetime=who.get("lifetime", 300))
+    return {"access_token": access, "token_type": "Bearer", "expires_in": who.get("lifetime", 300),
+            "refresh_token": refresh,
+            "person": {"id": who["id"], "name": who["name"], "email": who["email"], "language": "nl"},
+            "organisations": [{"id": who["org"], "name": who["org_name"], "roles": who["roles"]}] if who["org"] else [],
+            "acting_organisation_id": who["org"]}
+
+
+def fake_identity(world: World) -> FastAPI:
+    app = FastAPI()
+
+    @app.post("/token")
+    async def token(grant_type: str = Form(), code: str = Form(""), code_verifier: str = Form(""),
+                    refresh_token: str = Form(""), client_id: str = Form(), client_secret: str = Form(),
+                    redirect_uri: str = Form("")):
+        if client_id != "gateway" or client_secret != "test-client-secret":
+            return JSONResponse({"error": "invalid_client"}, 401)
+        if grant_type == "authorization_code":
+            challenge, who = world.codes.pop(code, (None, None))
+            digest = base64.urlsafe_b64encode(hashlib.sha256(code_verifier.encode()).digest()).rstrip(b"=").decode()
+            if who is None or digest != challenge:
+                return JSONResponse({"error": "invalid_grant"}, 400)
+            return token_answer(world, who)
+        who = world.refresh_tokens.pop(refresh_token, None)  # rotation: each works once
+        if who is None:
+            return JSONResponse({"error": "invalid_grant"}, 400)
+        return token_answer(world, who)
+
+    @app.get("/authorize")
+    async def authorize(redirect_uri: str, state: str, code_challenge: str, code_challenge_method: str,
+                        client_id: str, idp: str):
+        """The browser's side of the protocol, for browser tests: log `world.next_person` in."""
+        from fastapi.responses import RedirectResponse
+
+        assert code_challenge_method == "S256" and client_id == "gateway"
+        code = secrets.token_urlsafe(12)
+        world.codes[code] = (code_challenge, world.next_person)
+        return RedirectResponse(f"{redirect_uri}?code={code}&state={state}", status_code=303)
+
+    @app.post("/revoke")
+    async def revoke(token: str = Form()):
+        world.revoked.append(token)
+        world.refresh_tokens.pop(token, None)
+        return {}
+
+    return app
+
+
+def fake_service(world: World, name: str) -> FastAPI:
+    """A service that answers every path; it keeps one rule: ids it knows belong to one
+    organisation, and any other organisation gets the platform's 404 `not_found`."""
+    app = FastAPI()
+    verifier = TokenVerifier(jwks=world.signer.jwks())
+    owned: dict[str, str] = {}
+    app.state.owned = owned
+
+    @app.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    async def anything(path: str, request: Request):
+        principal = await verifier.verify(request.headers["authorization"].split()[1])
+        org = str(principal.organisation_id) if principal.organisation_id else None
+        world.calls.append((name, request.method, "/" + path, org))
+        for part in path.split("/"):
+            if part in owned and owned[part] != org:
+                return JSONResponse({"errors": [{"field": "id", "code": "not_found", "message_nl": "Niet gevonden.",
+                                                 "message_en": "Not found."}]}, 404)
+        if request.method == "POST" and name == "incidents" and path == "incidents":
+            sent = await request.json()
+            if not (sent.get("title") or "").strip():
+                return JSONResponse({"errors": [{"field": "title", "code": "missing", "message_nl": "Vul een omschrijving in.",
+                                                 "message_en": "Fill in a description."}]}, 422)
+        if name == "registry" and path.startswith("organisations/"):
+            return {"id": path.split("/")[1], "version": 1, "status": "registered",
+                    "registration": {"legal_name": "Waterbedrijf Voorbeeld", "sector": "drinking_water"},
+                    "classification": {"final": "essential", "final_label_nl": "vitaal/essentieel", "reasoning": []}}
+        if name == "incidents" and path == "incidents":
+            return {"items": [{"id": str(uuid.uuid4()), "reference": "INC-1", "title": "Storing", "status": "open",
+                               "deadlines": [{"kind": "early_warning", "due": "2030-01-02T10:00:00+00:00", "open": True},
+                                             {"kind": "notification", "due": "2030-01-04T10:00:00+00:00", "open": True}]}]}
+        if name == "content" and path == "publications":
+            return {"total": 1, "items": [{"id": str(uuid.uuid4()), "title": "Log4Shell", "tlp": "CLEAR"}]}
+        body = await request.body()
+        return {"service": name, "path": "/" + path, "method": request.method, "received_bytes": len(body),
+                "content_type": request.headers.get("content-type"),
+                "body_sha256": hashlib.sha256(body).hexdigest()}
+
+    return app
+
+
+@dataclass
+class Portal:
+    client: httpx.AsyncClient
+    world: World
+    router: HostRouter
+    services: dict
+
+    async def login(self, who: dict, *, client: httpx.AsyncClient | None = None) -> httpx.AsyncClient:
+        """Walk the real login: gateway -> (identity's authorize, simulated) -> callback."""
+        c = client or self.client
+        start = await c.get("/login/eherkenning", params={"return_to": "/"})
+        assert start.status_code == 303, start.text
+        query = parse_qs(urlsplit(start.headers["location"]).query)
+        code = secrets.token_urlsafe(8)
+        self.world.codes[code] = (query["code_challenge"][0], who)
+        done = await c.get("/login/callback", params={"code": code, "state": query["state"][0]})
+        assert done.status_code == 303, done.text
+        return c
+
+    async def csrf(self, client: httpx.AsyncClient | None = None) -> str:
+        return (await (client or self.client).get("/api/session")).json()["csrf_token"]
+
+    def new_client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.client.app), base_url="http://gw")
+
+
+@contextlib.asynccontextmanager
+async def running_portal(stack, kafka_namespace, signer, **overrides):
+    from gateway.app import create_app
+    from gateway.settings import GatewaySettings
+
+    world = World(signer=signer)
+    services = {h: (fake_identity(world) if h == "identity" else fake_service(world, h)) for h in HOSTS}
+    router = HostRouter(services)
+    settings = {f"{h}_url": f"http://{h}" for h in HOSTS} | {
+        "identity_client_secret": "test-client-secret", "session_secret": "s" * 40,
+        "public_url": "http://127.0.0.1:58080", "service_timeout_seconds": 2.0} | overrides
+    async with running_service(functools.partial(create_app, http_transport=router), GatewaySettings, stack,
+                               kafka_namespace, signer, label="gw", **settings) as client:
+        yield Portal(client, world, router, services)
+
+
+# ------------------------------------------------------------------ on a real port (browser, fuzzing)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.asynccontextmanager
+async def serving(app, port: int):
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False,
+                                           lifespan="on"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.05)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await task
+
+
+@contextlib.asynccontextmanager
+async def portal_on_a_port(stack, kafka_namespace, signer, who: dict, **overrides):
+    from gateway.app import create_app
+    from gateway.settings import GatewaySettings
+
+    world = World(signer=signer, next_person=who)
+    services = {h: (fake_identity(world) if h == "identity" else fake_service(world, h)) for h in HOSTS}
+    identity_port, gateway_port = free_port(), free_port()
+    settings = GatewaySettings(
+        environment="test", database_url=await stack.fresh_database("gwe2e"), kafka_bootstrap=stack.kafka_bootstrap,
+        kafka_namespace=kafka_namespace, http_port=gateway_port, token_jwks=json.dumps(signer.jwks()),
+        **{f"{h}_url": f"http://{h}" for h in HOSTS}, identity_public_url=f"http://127.0.0.1:{identity_port}",
+        identity_client_secret="test-client-secret", session_secret="e" * 40,
+        public_url=f"http://127.0.0.1:{gateway_port}", **overrides)
+    app = create_app(settings, http_transport=HostRouter(services))
+    async with serving(services["identity"], identity_port), serving(app, gateway_port):
+        yield f"http://127.0.0.1:{gateway_port}", world
+
+

@@ -1,0 +1,85 @@
+"""The gateway in front of the real registry and incidents services (in-process, each on its
+own database of the real PostgreSQL and the shared Kafka namespace): another organisation's
+ids get 404 through every layer, and a network-data upload is streamed through and comes back
+with the service's per-line report."""
+from __future__ import annotations
+
+import contextlib
+import functools
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+from gateway_testkit import HostRouter, Portal, World, fake_identity, fake_service, person
+from weerbaar_platform.testing import running_service
+
+pytestmark = pytest.mark.stack
+DATA = Path(__file__).resolve().parents[5] / "shared/data"
+
+
+@contextlib.asynccontextmanager
+async def portal_with_real_services(stack, kafka_namespace, signer):
+    from gateway.app import create_app
+    from gateway.settings import GatewaySettings
+    from incidents.app import create_app as incidents_app
+    from incidents.settings import IncidentsSettings
+    from registry.app import create_app as registry_app
+    from registry.settings import RegistrySettings
+
+    world = World(signer=signer)
+    async with running_service(registry_app, RegistrySettings, stack, kafka_namespace, signer, label="reg") as reg, \
+            running_service(incidents_app, IncidentsSettings, stack, kafka_namespace, signer, label="inc") as inc:
+        apps = {"identity": fake_identity(world), "registry": reg.app, "incidents": inc.app,
+                "content": fake_service(world, "content"), "notify": fake_service(world, "notify")}
+        router = HostRouter(apps)
+        settings = {f"{h}_url": f"http://{h}" for h in apps} | {
+            "identity_client_secret": "test-client-secret", "session_secret": "r" * 40,
+            "public_url": "http://127.0.0.1:58080"}
+        async with running_service(functools.partial(create_app, http_transport=router), GatewaySettings, stack,
+                                   kafka_namespace, signer, label="gw", **settings) as gw:
+            yield Portal(gw, world, router, apps)
+
+
+async def test_real_services_answer_404_for_another_organisations_incident_and_the_upload_report(
+        stack, kafka_namespace, signer):
+    async with portal_with_real_services(stack, kafka_namespace, signer) as portal:
+        org_a, org_b = uuid.uuid4(), uuid.uuid4()
+        b_client = portal.new_client()
+        await portal.login(person("Bea", org=org_b), client=b_client)
+        b_csrf = await portal.csrf(b_client)
+        opened = await b_client.post(f"/api/organisations/{org_b}/incidents", headers={"X-CSRF-Token": b_csrf},
+                                     json={"title": "Storing zuiveringsinstallatie",
+                                           "became_aware_at": "2025-03-14T09:30:00+01:00"})
+        assert opened.status_code in (200, 201), opened.text
+        incident_b = opened.json()["id"]
+        assert (await b_client.get(f"/api/organisations/{org_b}/incidents/{incident_b}")).status_code == 200
+
+        await portal.login(person("Ali", org=org_a))
+        csrf = await portal.csrf()
+        for method, path in [("GET", f"/api/organisations/{org_a}/incidents/{incident_b}"),
+                             ("GET", f"/api/organisations/{org_a}/incidents/{incident_b}/stix"),
+                             ("GET", f"/api/organisations/{org_a}/incidents/{incident_b}/drafts/early_warning"),
+                             ("PUT", f"/api/organisations/{org_a}/incidents/{incident_b}/drafts/early_warning"),
+                             ("POST", f"/api/organisations/{org_a}/incidents/{incident_b}/stages/early_warning"),
+                             ("POST", f"/api/organisations/{org_a}/incidents/{incident_b}/end"),
+                             ("GET", f"/api/organisations/{org_b}/incidents/{incident_b}"),
+                             ("GET", f"/api/organisations/{org_b}"),
+                             ("GET", f"/api/organisations/{org_a}")]:
+            body = {"incident_ended_at": "2025-03-15T10:00:00+01:00"} if path.endswith("/end") else {}
+            resp = await portal.client.request(method, path, headers={"X-CSRF-Token": csrf}, json=body)
+            assert resp.status_code == 404, (method, path, resp.status_code, resp.text)
+        assert (await portal.client.get(f"/incidenten/{incident_b}")).status_code == 404
+
+        tricky = (DATA / "netdata/upload_networks_tricky.txt").read_bytes()
+        upload = await portal.client.post(f"/netwerkgegevens/upload?csrf_token={csrf}",
+                                          files={"file": ("upload_networks_tricky.txt", tricky, "text/plain")})
+        assert upload.status_code in (200, 422), upload.text
+        page = upload.text
+        assert "Verslag per regel" in page and "upload-summary" in page
+        lines = [line for line in tricky.decode().splitlines() if line.strip() and not line.startswith("#")]
+        assert page.count('<tr class="utrecht-table__row"><td class="utrecht-table__cell">') >= len(lines) // 2
+        api = await portal.client.post(f"/api/organisations/{org_a}/netdata/uploads?dry_run=true",
+                                       headers={"X-CSRF-Token": csrf, "Content-Type": "text/plain"}, content=tricky)
+        assert api.status_code in (200, 422), api.text
+        assert api.json()["report"]["outcomes"], api.text
