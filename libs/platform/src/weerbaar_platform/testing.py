@@ -71,18 +71,59 @@ def _docker_answers() -> bool:
         return False
 
 
+def _kafka_container():
+    """Apache Kafka 4 in KRaft mode from the apache/kafka image. testcontainers' KafkaContainer
+    targets Confluent's images, so this configures the plain image itself; the host port is
+    fixed before start because the broker must advertise it."""
+    import socket
+
+    from testcontainers.core.container import DockerContainer
+    from testcontainers.core.waiting_utils import wait_for_logs
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        "KAFKA_NODE_ID": "1", "KAFKA_PROCESS_ROLES": "broker,controller",
+        "KAFKA_LISTENERS": "PLAINTEXT://:9092,CONTROLLER://:9093",
+        "KAFKA_ADVERTISED_LISTENERS": f"PLAINTEXT://127.0.0.1:{port}",
+        "KAFKA_CONTROLLER_LISTENER_NAMES": "CONTROLLER",
+        "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+        "KAFKA_CONTROLLER_QUORUM_VOTERS": "1@localhost:9093",
+        "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR": "1", "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR": "1",
+        "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR": "1", "KAFKA_NUM_PARTITIONS": "3",
+        "KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS": "0",
+    }
+    container = DockerContainer("apache/kafka:4.1.1").with_bind_ports(9092, port)
+    for key, value in env.items():
+        container = container.with_env(key, value)
+    container.start()
+    wait_for_logs(container, "Kafka Server started", timeout=120)
+    return container, f"127.0.0.1:{port}"
+
+
 @pytest.fixture(scope="session")
 def stack():
-    if _docker_answers():
-        from testcontainers.kafka import KafkaContainer
-        from testcontainers.postgres import PostgresContainer
-
-        with PostgresContainer("postgres:16-alpine", driver=None) as pg, \
-                KafkaContainer("apache/kafka:4.1.1") as kafka:
-            yield Stack(admin_dsn=pg.get_connection_url().replace("postgresql+psycopg2", "postgresql"),
-                        kafka_bootstrap=kafka.get_bootstrap_server(), kind="testcontainers")
-        return
     local = load_local_stack()
+    if _docker_answers():
+        # PostgreSQL and Kafka in containers; the mail catcher and the stand-in IdP are ours
+        # (Python) and run as local processes either way.
+        from testcontainers.community.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:16-alpine", username="weerbaar", password="weerbaar",
+                               dbname="postgres", driver=None) as pg:
+            kafka, bootstrap = _kafka_container()
+            try:
+                for part in ("mailbox", "idp"):
+                    local.start_python_part(part)
+                parts = Stack(admin_dsn=pg.get_connection_url(), kafka_bootstrap=bootstrap,
+                              smtp_host="127.0.0.1", smtp_port=local.SMTP_PORT,
+                              mailbox_url=f"http://127.0.0.1:{local.MAILBOX_HTTP_PORT}",
+                              idp_base=f"http://127.0.0.1:{local.IDP_PORT}", kind="testcontainers")
+                yield parts
+            finally:
+                kafka.stop()
+        return
     local.up(infra_only=True)
     parts = Stack(admin_dsn=local.DATABASE_ADMIN_URL, kafka_bootstrap=local.KAFKA_BOOTSTRAP,
                   smtp_host="127.0.0.1", smtp_port=local.SMTP_PORT,
