@@ -7,7 +7,7 @@ import random
 import uuid
 
 import pytest
-from weerbaar_platform.testing import bearer, eventually, running_service
+from weerbaar_platform.testing import bearer, eventually, running_service, shared_data
 
 from content.app import create_app as create_content
 from content.settings import ContentSettings
@@ -16,8 +16,7 @@ from registry.settings import RegistrySettings
 
 pytestmark = pytest.mark.stack
 
-CSAF_DATA = next((p / "shared" / "data" / "csaf" for p in pathlib.Path(__file__).resolve().parents
-                  if (p / "shared" / "data" / "csaf").is_dir()), pathlib.Path("/work/shared/data/csaf"))
+CSAF_DATA = shared_data("csaf")
 
 REGISTRATION = {
     "sector": "drinking_water", "rsin": "111222333", "legal_name": "Waterbedrijf Voorbeeld N.V.",

@@ -1,6 +1,7 @@
 """The publishing workflow: draft, review, published, withdrawn; four eyes; editors only."""
 
 from datetime import datetime, timezone
+from uuid import uuid4
 
 import pytest
 
@@ -92,7 +93,7 @@ def test_revision_of_published_publication_is_a_new_draft_needing_new_approval()
 @pytest.mark.parametrize("tlp, audience", [
     (Tlp.GREEN, Audience()),  # no criterion at all
     (Tlp.AMBER_STRICT, Audience(everyone=True)),  # AMBER+STRICT needs named organisations
-    (Tlp.RED, Audience(organisations=frozenset({"org-1"}))),  # RED needs named people
+    (Tlp.RED, Audience(organisation_ids=[uuid4()])),  # RED needs named people
 ])
 def test_a_draft_whose_audience_reaches_no_one_cannot_go_to_review(tlp, audience):
     draft = new_draft("p", "t", "b", tlp, audience, AUTHOR)
@@ -100,7 +101,7 @@ def test_a_draft_whose_audience_reaches_no_one_cannot_go_to_review(tlp, audience
 
 
 def test_a_draft_for_named_people_under_red_can_go_to_review():
-    draft = new_draft("p", "t", "b", Tlp.RED, Audience(people=frozenset({"person-9"})), AUTHOR)
+    draft = new_draft("p", "t", "b", Tlp.RED, Audience(person_ids=[uuid4()]), AUTHOR)
     assert submit_for_review(draft, AUTHOR).state.value == "review"
 
 

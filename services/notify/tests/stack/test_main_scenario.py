@@ -67,7 +67,7 @@ async def test_main_scenario_mails_arrive(stack, kafka_namespace, signer, publis
         await publish(DeadlineApproachingV1(incident_id=incident, organisation_id=energy, reference="INC-2026-0042",
                                             stage="notification", deadline=now() + timedelta(hours=4)))
         reminder = await eventually(lambda: _subjects(mailbox, bob_at, "Reminder: incident notification"))
-        assert "https://portaal.weerbaar.test/meldingen/" in (await mailbox.read(reminder[0]["id"]))["text"]
+        assert "https://portaal.weerbaar.test/incidenten/" in (await mailbox.read(reminder[0]["id"]))["text"]
         await eventually(lambda: _subjects(mailbox, soc, "Herinnering"))
 
         # A new TLP:AMBER advisory for the energy sector: title and link, nothing else.
@@ -79,7 +79,7 @@ async def test_main_scenario_mails_arrive(stack, kafka_namespace, signer, publis
         await eventually(lambda: _subjects(mailbox, bob_at, "Kwetsbaarheid in omvormers"))
         await eventually(lambda: _subjects(mailbox, soc, "Kwetsbaarheid in omvormers"))
         body = await mailbox.read(advisory[0]["id"])
-        assert f"https://portaal.weerbaar.test/publicaties/{publication}" in body["text"]
+        assert f"https://portaal.weerbaar.test/adviezen/{publication}" in body["text"]
         assert "SECRET" not in body["text"] + body["html"] and "TLP:AMBER" in body["subject"]
 
         # Findings for network data: to the beheerder netwerkgegevens (Anna) and the mailbox, not to Bob.

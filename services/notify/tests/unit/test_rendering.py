@@ -27,6 +27,11 @@ CONTEXTS = {
                               "tracking_id": "NCSC-2026-0001", "revision": 1, "confidential": False},
     "publication_revised": {"title": "Lek in X", "publication_kind": "advisory", "tlp": "GREEN",
                             "tracking_id": None, "revision": 2, "confidential": False, "changes": ["scores"]},
+    "publication_withdrawn": {"title": "Lek in X", "publication_kind": "advisory", "tlp": "CLEAR",
+                              "tracking_id": "NCSC-2026-0001", "revision": 1, "confidential": False,
+                              "reason": "Verkeerde versies genoemd"},
+    "invitation": {"organisation_name": "Waterbedrijf", "roles": ["gebruiker", "beheerder_netwerk"],
+                   "expires_at": "2026-03-08T10:00:00+00:00", "invited_by_name": "Anna"},
 }
 
 
@@ -82,14 +87,39 @@ def test_mime_is_multipart_alternative_with_stable_message_id():
     raw.decode("ascii")  # 7-bit safe on the wire
 
 
-@pytest.mark.parametrize("kind", ["publication_published", "publication_revised"])
+@pytest.mark.parametrize("kind", ["publication_published", "publication_revised", "publication_withdrawn"])
 def test_amber_publication_mail_has_title_and_link_only(kind):
     from notify.domain.confidentiality import mail_safe
     from notify.entrypoints.handlers import CONFIDENTIAL_FIELDS
 
     full = {**CONTEXTS[kind], "tlp": "AMBER", "confidential": True, "tracking_id": "SECRET-ID",
-            "changes": ["SECRET change"], "path": "/publicaties/7", "name": "Anna"}
+            "changes": ["SECRET change"], "reason": "SECRET reason", "path": "/publicaties/7", "name": "Anna"}
     out = R.render(kind, "nl+en", mail_safe(full, "AMBER", allowed=CONFIDENTIAL_FIELDS | {"name"}), "WB-X")
     assert "SECRET" not in out.subject + out.text + out.html
     assert "Lek in X" in out.text and "https://portaal.example/publicaties/7" in out.text
     assert "TLP:AMBER" in out.subject
+
+
+def test_invitation_names_organisation_roles_deadline_and_how_to_accept():
+    ctx = {**CONTEXTS["invitation"], "path": "/login"}
+    out = R.render("invitation", "nl+en", ctx, "WB-X")
+    assert "Waterbedrijf" in out.subject
+    for words in ("Anna nodigt u namens Waterbedrijf uit", "gebruiker, beheerder netwerkgegevens", "08-03-2026 11:00",
+                  "eHerkenning of SSOnRijk", "diezelfde organisatie", "Anna invites you",
+                  "user, network data administrator", "eHerkenning or SSOnRijk", "that same organisation",
+                  "https://portaal.example/login"):
+        assert words in out.text, words
+    anonymous = R.render("invitation", "nl", {**ctx, "invited_by_name": "", "roles": ["gebruiker"]}, "WB-X")
+    assert "U bent namens Waterbedrijf uitgenodigd" in anonymous.text and "met de rol: gebruiker" in anonymous.text
+
+
+def test_withdrawal_of_clear_publication_gives_the_reason_and_of_red_only_title_and_link():
+    from notify.domain.confidentiality import mail_safe
+    from notify.entrypoints.handlers import CONFIDENTIAL_FIELDS
+
+    clear = R.render("publication_withdrawn", "en", {**CONTEXTS["publication_withdrawn"], "name": "A", "path": "/p/1"}, "WB-X")
+    assert "Withdrawn" in clear.subject and "Reason: Verkeerde versies genoemd" in clear.text
+    red = {**CONTEXTS["publication_withdrawn"], "tlp": "RED", "confidential": True, "reason": "SECRET", "path": "/p/1"}
+    out = R.render("publication_withdrawn", "nl", mail_safe(red, "RED", allowed=CONFIDENTIAL_FIELDS), "WB-X")
+    assert "SECRET" not in out.text + out.html and "NCSC-2026-0001" not in out.text
+    assert "Lek in X" in out.subject and "https://portaal.example/p/1" in out.text

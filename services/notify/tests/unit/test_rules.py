@@ -1,4 +1,5 @@
-"""Rules of notify that need no database: preferences, references, TLP, audience, digests, retries."""
+"""Rules of notify that need no database: preferences, references, TLP, digests, retries. (The
+audience rule is shared: libs/contracts/tests/test_audience.py.)"""
 import random
 import re
 import uuid
@@ -6,10 +7,8 @@ from datetime import datetime, timezone
 from uuid import uuid4
 
 import pytest
-from weerbaar_contracts.events.content import Audience
 from weerbaar_platform.errors import DomainError
 
-from notify.domain.audience import Organisation, reach_of
 from notify.domain.categories import Category, Delivery, check_choices, effective
 from notify.domain.confidentiality import body_may_carry_content, mail_safe
 from notify.domain.digest import digest_key, due_digest
@@ -50,33 +49,6 @@ def test_confidential_context_keeps_only_title_and_link():
     ctx = {"title": "T", "path": "/p/1", "summary": "secret details", "changes": ["IOC 203.0.113.7"]}
     assert mail_safe(ctx, "AMBER", allowed=frozenset({"title", "path"})) == {"title": "T", "path": "/p/1"}
     assert mail_safe(ctx, "GREEN", allowed=frozenset({"title"})) == ctx
-
-
-WATER = Organisation(uuid4(), "essential", "drinking_water")
-ENERGY_IMPORTANT = Organisation(uuid4(), "important", "energy", "energy.electricity", netcode=True)
-ENERGY_ESSENTIAL = Organisation(uuid4(), "essential", "energy", "energy.gas")
-GONE = Organisation(uuid4(), "essential", "energy", registered=False)
-
-
-def test_profile_criteria_are_and_between_kinds_and_or_within():
-    reach = reach_of("GREEN", Audience(classifications=["essential"], sectors=["energy"]))
-    assert [reach.admits(o) for o in (WATER, ENERGY_IMPORTANT, ENERGY_ESSENTIAL)] == [False, False, True]
-    either = reach_of("CLEAR", Audience(sectors=["drinking_water"], subsectors=["energy.electricity"]))
-    assert [either.admits(o) for o in (WATER, ENERGY_IMPORTANT, ENERGY_ESSENTIAL)] == [True, True, False]
-
-
-def test_no_criterion_reaches_no_one_and_deregistered_never():
-    assert not reach_of("CLEAR", Audience()).admits(WATER)
-    assert not reach_of("CLEAR", Audience(everyone=True)).admits(GONE)
-    assert reach_of("CLEAR", Audience(everyone=True)).admits(WATER)
-
-
-def test_amber_strict_only_named_organisations_and_red_only_named_people():
-    strict = reach_of("AMBER+STRICT", Audience(everyone=True, organisation_ids=[WATER.id]))
-    assert strict.admits(WATER) and not strict.admits(ENERGY_ESSENTIAL)
-    person = uuid4()
-    red = reach_of("RED", Audience(everyone=True, organisation_ids=[WATER.id], person_ids=[person]))
-    assert not red.admits(WATER) and red.people == {person} and not red.group_mailboxes
 
 
 def test_digest_is_due_after_the_local_hour_and_holds_later_items_for_tomorrow():

@@ -8,9 +8,8 @@ from __future__ import annotations
 from uuid import UUID
 
 import asyncpg
+from weerbaar_contracts.audience import OrganisationProfile
 from weerbaar_contracts.events.registry import EntitySnapshot
-
-from ..domain.visibility import Classification, OrganisationFacts
 
 
 async def apply_snapshot(conn: asyncpg.Connection, snapshot: EntitySnapshot) -> None:
@@ -44,7 +43,7 @@ async def deregister(conn: asyncpg.Connection, organisation_id: UUID) -> None:
                        organisation_id)
 
 
-async def facts(conn: asyncpg.Connection, organisation_id: UUID | None) -> OrganisationFacts | None:
+async def facts(conn: asyncpg.Connection, organisation_id: UUID | None) -> OrganisationProfile | None:
     """The viewer's organisation as the visibility rules need it; None when the register does
     not (or no longer) know it, which reaches nothing but TLP:RED addressed to the person."""
     if organisation_id is None:
@@ -54,8 +53,8 @@ async def facts(conn: asyncpg.Connection, organisation_id: UUID | None) -> Organ
         organisation_id)
     if row is None:
         return None
-    return OrganisationFacts(
-        organisation_id=str(organisation_id), classification=Classification(row["classification"]),
+    return OrganisationProfile(
+        id=organisation_id, classification=row["classification"],
         sector_codes=frozenset({row["sector"]}),
         subsector_codes=frozenset({row["subsector"]}) if row["subsector"] else frozenset(),
         netcode=row["netcode"])

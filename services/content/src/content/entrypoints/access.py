@@ -21,7 +21,7 @@ _STATUS = {
 
 
 async def viewer_for(conn, principal: Principal) -> Viewer:
-    return Viewer(person_id=str(principal.person_id),
+    return Viewer(person_id=principal.person_id,
                   organisation=await organisations.facts(conn, principal.organisation_id),
                   csirt_staff=principal.is_staff)
 

@@ -129,7 +129,7 @@ async def create_publication(body: NewPublication, request: Request,
     runtime = request.app.state.runtime
     publication_id = uuid4()
     draft = publishing.new_draft(str(publication_id), body.title, body.body_markdown, Tlp(body.tlp),
-                                 audience_json.to_domain(body.audience), editor_of(principal))
+                                 body.audience, editor_of(principal))
     async with runtime.pool.acquire() as conn, conn.transaction():
         await store.create_publication(conn, publication_id, body.kind, None, principal.person_id)
         await store.save(conn, draft, tlp_defaulted=False, document_id=None, changes=None)
@@ -162,7 +162,7 @@ async def edit_publication(publication_id: UUID, body: PublicationEdit, request:
         edited = publishing.edit(
             store.to_publication(row), editor_of(principal), title=body.title, body_markdown=body.body_markdown,
             tlp=Tlp(body.tlp) if body.tlp else None,
-            audience=audience_json.to_domain(body.audience) if body.audience else None)
+            audience=body.audience)
         # An editor who sets the label has chosen it: it is no longer the configured default.
         return edited, _kept(row) | {"tlp_defaulted": row["tlp_defaulted"] and body.tlp is None}, None
     publication, _ = await _change_latest(request, publication_id, change)
@@ -218,7 +218,7 @@ def _changes(row, shown) -> dict[str, Any] | None:
 
 def _announcement(row, publication: Publication, changes: dict[str, Any] | None):
     common = dict(publication_id=UUID(publication.publication_id), kind=row["kind"], title=publication.title,
-                  tlp=publication.tlp.value, audience=audience_json.to_contract(publication.audience),
+                  tlp=publication.tlp.value, audience=publication.audience,
                   revision=publication.revision, tracking_id=row["tracking_id"])
     if publication.revision == 1:
         return PublicationPublishedV1(**common)
@@ -235,7 +235,7 @@ async def withdraw(publication_id: UUID, body: Reason, request: Request,
         withdrawn = publishing.withdraw(store.to_publication(shown), editor_of(principal), body.reason, _now())
         event = PublicationWithdrawnV1(
             publication_id=publication_id, reason=withdrawn.withdrawal.reason, kind=shown["kind"],
-            title=withdrawn.title, tlp=withdrawn.tlp.value, audience=audience_json.to_contract(withdrawn.audience),
+            title=withdrawn.title, tlp=withdrawn.tlp.value, audience=withdrawn.audience,
             revision=withdrawn.revision, tracking_id=shown["tracking_id"])
         return withdrawn, _kept(shown), event
     publication, _ = await _change_latest(request, publication_id, change)

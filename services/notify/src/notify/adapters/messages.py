@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 import asyncpg
+from weerbaar_contracts.audience import Reach
 
-from ..domain.audience import OrganisationReach
 from ..domain.categories import MANDATORY, Category
 from .delivery import WAKE_CHANNEL
 
@@ -26,8 +26,13 @@ class Targets:
     role_holders: tuple[UUID, list[str]] | None = None
     #: organisations whose group mailbox gets it
     mailboxes_of: list[UUID] = field(default_factory=list)
-    reach: OrganisationReach | None = None
+    #: a publication's audience narrowed by its TLP (the shared rule, weerbaar_contracts.audience):
+    #: the people of the organisations it reaches and their group mailboxes, plus the people it
+    #: names (TLP:RED, whose reach holds no organisation, so no colleague and no mailbox)
+    reach: Reach | None = None
     organisation_id: UUID | None = None
+    #: addresses that are no person here yet (an invitation): bilingual, at once
+    addresses: list[str] = field(default_factory=list)
 
 
 class _Sql:
@@ -39,10 +44,11 @@ class _Sql:
         return f"${len(self.args)}"
 
 
-def _reach_where(sql: _Sql, reach: OrganisationReach) -> str:
-    """The SQL form of OrganisationReach.admits (domain/audience.py); a stack test proves they agree."""
+def _reach_where(sql: _Sql, reach: Reach) -> str:
+    """The SQL form of the shared audience rule (`Reach.admits`, weerbaar_contracts.audience);
+    a stack test proves they agree."""
     profile = "false"
-    if reach.use_profile:
+    if reach.uses_profile:
         parts = ["true"]
         if reach.classifications:
             parts.append(f"o.classification = ANY({sql.arg(sorted(reach.classifications))}::text[])")
@@ -53,7 +59,7 @@ def _reach_where(sql: _Sql, reach: OrganisationReach) -> str:
             parts.append("o.netcode")
         profile = " AND ".join(parts)
     return (f"o.registered AND ({sql.arg(reach.everyone)}::boolean"
-            f" OR o.id = ANY({sql.arg(sorted(reach.named))}::uuid[]) OR ({profile}))")
+            f" OR o.id = ANY({sql.arg(sorted(reach.organisation_ids))}::uuid[]) OR ({profile}))")
 
 
 async def queue(conn: asyncpg.Connection, *, event_id: str, kind: str, category: Category, context: dict,
@@ -73,20 +79,19 @@ async def queue(conn: asyncpg.Connection, *, event_id: str, kind: str, category:
         mailboxes.append(f"SELECT o.id, o.group_mailbox, o.legal_name FROM organisations o "
                          f"WHERE o.id = ANY({sql.arg(targets.mailboxes_of)}::uuid[]) AND o.registered")
     ctes = []
-    if targets.reach is not None:
+    if targets.reach is not None and targets.reach.reaches_organisations:
         ctes.append(f"reach AS (SELECT o.id, o.group_mailbox, o.legal_name FROM organisations o "
                     f"WHERE {_reach_where(sql, targets.reach)})")
         people.append("SELECT m.person_id, m.organisation_id FROM memberships m JOIN reach ON reach.id = m.organisation_id")
-        if targets.reach.people:
-            people.append(f"SELECT unnest({sql.arg(sorted(targets.reach.people))}::uuid[]), NULL::uuid")
-        if targets.reach.group_mailboxes:
-            mailboxes.append("SELECT id, group_mailbox, legal_name FROM reach")
+        mailboxes.append("SELECT id, group_mailbox, legal_name FROM reach")
+    if targets.reach is not None and targets.reach.person_ids:
+        people.append(f"SELECT unnest({sql.arg(sorted(targets.reach.person_ids))}::uuid[]), NULL::uuid")
 
-    mandatory = sql.arg(category in MANDATORY)
     cat, ctx = sql.arg(category.value), sql.arg(context)
     common = f"{sql.arg(event_id)}, {sql.arg(kind)}, {cat}, {sql.arg(about)}"
     selects = []
     if people:
+        mandatory = sql.arg(category in MANDATORY)  # only here: an unused parameter has no type
         ctes.append(f"targets(person_id, organisation_id) AS ({' UNION ALL '.join(people)})")
         ctes.append(f"""people AS (
             SELECT DISTINCT ON (lower(p.email)) p.id, lower(p.email) AS address, p.language, p.name,
@@ -103,9 +108,13 @@ async def queue(conn: asyncpg.Connection, *, event_id: str, kind: str, category:
         selects.append(f"""SELECT lower(address), NULL::uuid, organisation_id, 'nl+en',
                    {ctx}::jsonb || jsonb_build_object('name', legal_name), 'queued'
             FROM mailboxes WHERE address IS NOT NULL""")
+    if targets.addresses:
+        selects.append(f"""SELECT DISTINCT lower(a), NULL::uuid, {sql.arg(targets.organisation_id)}::uuid, 'nl+en',
+                   {ctx}::jsonb, 'queued'
+            FROM unnest({sql.arg(targets.addresses)}::text[]) AS a""")
     if not selects:
         return 0
-    statement = f"""WITH {', '.join(ctes)}
+    statement = f"""{'WITH ' + ', '.join(ctes) if ctes else ''}
         INSERT INTO messages (recipient, person_id, organisation_id, language, context, status,
                               event_id, kind, category, about)
         SELECT r.*, {common} FROM ({' UNION ALL '.join(selects)}) AS r
@@ -114,4 +123,36 @@ async def queue(conn: asyncpg.Connection, *, event_id: str, kind: str, category:
     stored = int(result.rsplit(" ", 1)[1])
     if stored:
         await conn.execute("SELECT pg_notify($1, '')", WAKE_CHANNEL)  # delivered at commit
+    return stored
+
+
+#: what a mail about a publication was, so a later notice can find who had one
+PUBLICATION_KINDS = ["publication_published", "publication_revised"]
+#: statuses of a mail that has (or may have) reached its recipient
+REACHED = ["sent", "sending", "unconfirmed", "digested"]
+
+
+async def queue_to_earlier_recipients(conn: asyncpg.Connection, *, event_id: str, kind: str, category: Category,
+                                      context: dict, about: str, earlier_kinds: list[str]) -> int:
+    """Tell everyone who had a mail about `about` (one of `earlier_kinds`): at once, in the
+    language and with the greeting of that mail. Mails about it that have not gone out yet
+    (queued, or held for a digest) are cancelled instead: they would announce what this notice
+    takes back, and their recipients then need no notice. Returns how many notices were new."""
+    await conn.execute(
+        "UPDATE messages SET status = 'cancelled', last_error = $3 WHERE about = $1 AND kind = ANY($2::text[])"
+        " AND status IN ('queued', 'held')", about, earlier_kinds, f"superseded by {kind}")
+    result = await conn.execute(
+        """INSERT INTO messages (recipient, person_id, organisation_id, language, context, status,
+                                 event_id, kind, category, about)
+        SELECT DISTINCT ON (recipient) recipient, person_id, organisation_id, language,
+               $1::jsonb || jsonb_build_object(
+                   'name', coalesce(context->'name', '""'::jsonb),
+                   'title', coalesce(nullif($1::jsonb->'title', 'null'::jsonb), context->'title')), 'queued', $2, $3, $4, $5
+        FROM messages WHERE about = $5 AND kind = ANY($6::text[]) AND status = ANY($7::text[])
+        ORDER BY recipient, created_at DESC
+        ON CONFLICT (event_id, recipient) DO NOTHING""",
+        context, event_id, kind, category.value, about, earlier_kinds, REACHED)
+    stored = int(result.rsplit(" ", 1)[1])
+    if stored:
+        await conn.execute("SELECT pg_notify($1, '')", WAKE_CHANNEL)
     return stored

@@ -9,6 +9,7 @@ KIND_CATEGORY: dict[str, Category] = {
     "role_activated": Category.ROLES,
     "role_withdrawn": Category.ROLES,
     "person_removed": Category.ROLES,
+    "invitation": Category.ROLES,  # mandatory: the invitee must learn of it
     "deadline_approaching": Category.DEADLINES,
     "deadline_missed": Category.DEADLINES,
     "intermediate_requested": Category.CSIRT_REQUESTS,
@@ -17,6 +18,7 @@ KIND_CATEGORY: dict[str, Category] = {
     "findings_ready": Category.FINDINGS,
     "publication_published": Category.ADVISORIES,  # analyses and news: see category_of_publication
     "publication_revised": Category.ADVISORIES,
+    "publication_withdrawn": Category.ADVISORIES,  # stored with the category of the publication
 }
 
 ROLE_LABELS = {

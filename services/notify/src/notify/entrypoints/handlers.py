@@ -5,11 +5,11 @@ stored exactly once, however often Kafka delivers it; the sender picks them up a
 from __future__ import annotations
 
 from weerbaar_contracts import CloudEvent
+from weerbaar_contracts.audience import reach
 from weerbaar_contracts.events import content, identity, incidents, netdata, registry
 
 from ..adapters import readmodels
-from ..adapters.messages import Targets, queue
-from ..domain.audience import reach_of
+from ..adapters.messages import PUBLICATION_KINDS, Targets, queue, queue_to_earlier_recipients
 from ..domain.categories import Category
 from ..domain.confidentiality import body_may_carry_content, mail_safe
 from ..domain.kinds import category_of_publication
@@ -59,6 +59,19 @@ async def person_removed(conn, payload: identity.PersonRemovedV1, event: CloudEv
     await readmodels.remove_membership(conn, payload.organisation_id, payload.person_id)
 
 
+async def invitation_created(conn, payload: identity.InvitationCreatedV1, event: CloudEvent) -> None:
+    """Mail the invited address, bilingual (we do not know the person's language yet). Keyed by
+    the invitation, not the event, so even a re-announced invitation gives one mail."""
+    inviter = await readmodels.person(conn, payload.invited_by)
+    context = {"organisation_name": payload.organisation_name
+               or await readmodels.organisation_name(conn, payload.organisation_id),
+               "roles": list(payload.roles), "expires_at": payload.expires_at.isoformat(),
+               "invited_by_name": inviter["name"] if inviter else "", "path": "/login"}
+    await queue(conn, event_id=f"invitation:{payload.invitation_id}", kind="invitation", category=Category.ROLES,
+                context=context, about=str(payload.invitation_id),
+                targets=Targets(addresses=[str(payload.email)], organisation_id=payload.organisation_id))
+
+
 # ------------------------------------------------------------------ registry
 
 
@@ -78,7 +91,7 @@ async def entity_deregistered(conn, payload: registry.EntityDeregisteredV1, even
 
 
 def _incident_path(incident_id) -> str:
-    return f"/meldingen/{incident_id}"
+    return f"/incidenten/{incident_id}"
 
 
 async def incident_reported(conn, payload: incidents.IncidentReportedV1, event: CloudEvent) -> None:
@@ -129,7 +142,7 @@ async def findings_ready(conn, payload: netdata.FindingsReadyV1, event: CloudEve
     targets = Targets(role_holders=(payload.organisation_id, NETWORK_ROLES), mailboxes_of=[payload.organisation_id],
                       organisation_id=payload.organisation_id)
     context = {"feed_name": payload.feed_name, "findings": payload.findings, "rows": payload.rows,
-               "path": f"/netwerkgegevens/bevindingen/{payload.feed_run_id}"}
+               "path": "/netwerkgegevens"}
     await queue(conn, event_id=event.id, kind="findings_ready", category=Category.FINDINGS, context=context,
                 targets=targets, about=str(payload.feed_run_id))
 
@@ -141,10 +154,10 @@ async def _publication(conn, kind: str, payload, event: CloudEvent, **extra) -> 
     context = {"title": payload.title, "publication_kind": payload.kind, "tlp": payload.tlp,
                "tracking_id": payload.tracking_id, "revision": payload.revision,
                "confidential": not body_may_carry_content(payload.tlp),
-               "path": f"/publicaties/{payload.publication_id}", **extra}
+               "path": f"/adviezen/{payload.publication_id}", **extra}
     await queue(conn, event_id=event.id, kind=kind, category=category_of_publication(payload.kind),
                 context=mail_safe(context, payload.tlp, allowed=CONFIDENTIAL_FIELDS),
-                targets=Targets(reach=reach_of(payload.tlp, payload.audience)), about=str(payload.publication_id))
+                targets=Targets(reach=reach(payload.tlp, payload.audience)), about=str(payload.publication_id))
 
 
 async def publication_published(conn, payload: content.PublicationPublishedV1, event: CloudEvent) -> None:
@@ -155,12 +168,28 @@ async def publication_revised(conn, payload: content.PublicationRevisedV1, event
     await _publication(conn, "publication_revised", payload, event, changes=list(payload.changes))
 
 
+async def publication_withdrawn(conn, payload: content.PublicationWithdrawnV1, event: CloudEvent) -> None:
+    """Tell everyone who had a mail about the publication that it is withdrawn. They are the
+    audience as it was when they were mailed, so TLP:RED still reaches only its named people.
+    An event without a label (from before the label was carried) is treated as confidential."""
+    context = {"title": payload.title, "publication_kind": payload.kind, "tlp": payload.tlp,
+               "tracking_id": payload.tracking_id, "revision": payload.revision, "reason": payload.reason,
+               "confidential": not body_may_carry_content(payload.tlp),
+               "path": f"/adviezen/{payload.publication_id}"}
+    await queue_to_earlier_recipients(
+        conn, event_id=event.id, kind="publication_withdrawn",
+        category=category_of_publication(payload.kind) if payload.kind else Category.ADVISORIES,
+        context=mail_safe(context, payload.tlp, allowed=CONFIDENTIAL_FIELDS),
+        about=str(payload.publication_id), earlier_kinds=PUBLICATION_KINDS)
+
+
 HANDLERS = {
     identity.PersonJoinedV1: person_joined,
     identity.RoleGrantedV1: role_granted,
     identity.RoleActivatedV1: role_activated,
     identity.RoleWithdrawnV1: role_withdrawn,
     identity.PersonRemovedV1: person_removed,
+    identity.InvitationCreatedV1: invitation_created,
     registry.EntityRegisteredV1: entity_registered,
     registry.EntityUpdatedV1: entity_updated,
     registry.EntityDeregisteredV1: entity_deregistered,
@@ -172,4 +201,5 @@ HANDLERS = {
     netdata.FindingsReadyV1: findings_ready,
     content.PublicationPublishedV1: publication_published,
     content.PublicationRevisedV1: publication_revised,
+    content.PublicationWithdrawnV1: publication_withdrawn,
 }

@@ -14,7 +14,6 @@ Times in such feeds are UTC written without an offset: they are read as UTC.
 from __future__ import annotations
 
 import csv
-import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -114,17 +113,6 @@ class FeedReader:
 
     def __iter__(self) -> Iterator[list[str]]:
         return self._reader
-
-    def chunks(self, size: int) -> Iterator[tuple[list[list[str]], int, int]]:
-        """Rows ``size`` at a time, with the physical lines read before and after the chunk
-        (so a chunk of one-line rows knows each row's line without asking per row)."""
-        reader = self._reader
-        while True:
-            before = self.line_number
-            rows = list(itertools.islice(reader, size))
-            if not rows:
-                return
-            yield rows, before, self.line_number
 
     def rows_by_number(self, wanted: set[int]) -> dict[int, list[str]]:
         """A second pass: the rows whose number (see ``Finding.rows``) is in ``wanted``."""

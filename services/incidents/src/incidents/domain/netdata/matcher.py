@@ -27,11 +27,8 @@ nothing: they hold no cycles).
 from __future__ import annotations
 
 import bisect
-import collections
 import gc
 import ipaddress
-import itertools
-import operator
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -159,147 +156,81 @@ class Register:
         return [self.networks[prefix] for _, length, prefix in starts[low:high] if length > outer.prefixlen]
 
 
-# What ``_Run.known`` holds for an address besides its group (a list, truthy): all falsy, so
-# that ``itertools.compress`` picks the rows of plain prefix matches in one C-level pass.
-_NO_PREFIX = None  # readable, inside no registered prefix: rules 2 and 3 decide per row
-_SPECIAL = ""  # a CIDR or an IPv4-mapped address: the slow path, per row
-_UNREADABLE = 0  # not an address: the row goes to review
-
-CHUNK_ROWS = 1 << 14
-
-
 def match_feed(feed: FeedReader, register: Register) -> MatchResult:
     layout = feed.layout
     if layout.ip is None and layout.asn is None and layout.hostname is None:
         raise ValueError("feed has no ip, asn or hostname column")
-    run = _Run(feed, register)
+    ip_col = layout.ip if layout.ip is not None else 1 << 30  # a column no row has
+    by_address: dict[str, list] = {}  # raw address -> [(prefix, owners), row number, ...]
+    no_prefix: set[str] = set()  # addresses known to lie in no registered prefix
+    other: dict[tuple[str, MatchedBy, str, str, bool], list[int]] = {}
+    review: list[ReviewItem] = []
+    total = unmatched = 0
+    get = register.networks.get
+    groups_get = by_address.get
+
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for rows, first_line, last_line in feed.chunks(CHUNK_ROWS):
-            run.chunk(rows, first_line, last_line)
-        findings = _findings(run.groups, run.other)
+        for row in feed:
+            if not row:
+                continue  # a blank line
+            total += 1
+            try:
+                address = row[ip_col]
+            except IndexError:
+                address = ""
+            group = groups_get(address)
+            if group is not None:
+                group.append(total)
+                continue
+            # First sight of this address (or a repeat of one outside every prefix).
+            if address and address not in no_prefix:
+                hit = None
+                if "/" in address or ":" in address and "." in address:
+                    outcome = _match_special(address, total, register, feed, other, review)
+                    if outcome is not False:
+                        continue  # matched, or unreadable and on the review list
+                else:
+                    try:
+                        hit = get(address)
+                    except ValueError:
+                        stripped = address.strip()
+                        if stripped == address or not stripped:
+                            review.append(_unreadable(feed, address))
+                            continue
+                        try:
+                            hit = get(stripped)
+                        except ValueError:
+                            review.append(_unreadable(feed, address))
+                            continue
+                if hit is not None:
+                    by_address[address] = [hit, total]
+                    continue
+                no_prefix.add(address)
+            if not _match_fallback(row, address, total, register, layout, other):
+                unmatched += 1
+        findings = _findings(by_address, other)
     finally:
         if gc_was_enabled:
             gc.enable()
-    matched = run.total - run.unmatched - len(run.review)
-    return MatchResult(layout, findings, run.total, matched, run.unmatched, run.review)
+    return MatchResult(layout, findings, total, total - unmatched - len(review), unmatched, review)
 
 
-class _Run:
-    """One pass over a feed, a chunk of rows at a time.
-
-    Per chunk, the work per row is done by C-level iterators (``map``, ``set``, ``compress``):
-    the address column is taken from every row, only addresses never seen before are looked
-    up in the trie (once each), and each row number is appended to its address's group.
-    Python code runs per distinct address and for the rows that need a rule beyond the trie.
-    """
-
-    def __init__(self, feed: FeedReader, register: Register) -> None:
-        self.feed, self.register, self.layout = feed, register, feed.layout
-        self.get = register.networks.get
-        self.ip = feed.layout.ip
-        self.ip_of = operator.itemgetter(self.ip) if self.ip is not None else None
-        self.known: dict[str, list | None | str | int] = {}
-        self.groups: dict[str, list] = {}  # address -> [(prefix, owners), row number, ...]
-        self.other: dict[tuple[str, MatchedBy, str, str, bool], list[int]] = {}
-        self.review: list[ReviewItem] = []
-        self.total = self.unmatched = 0
-
-    def chunk(self, rows: list[list[str]], first_line: int, last_line: int) -> None:
-        positions = None  # index in ``rows`` as read, when blank rows had to be dropped
-        try:
-            if self.ip_of is None:
-                raise IndexError
-            addresses = list(map(self.ip_of, rows))
-        except IndexError:  # blank lines, short rows, or no address column
-            positions = [i for i, row in enumerate(rows) if row]
-            rows = [rows[i] for i in positions]
-            ip = self.ip if self.ip is not None else 1 << 30
-            addresses = [row[ip] if ip < len(row) else "" for row in rows]
-        if not rows:
-            return
-        known = self.known
-        new = set(addresses).difference(known)
-        if new:
-            self._look_up(new)
-        base = self.total
-        self.total += len(rows)
-        groups = list(map(known.__getitem__, addresses))
-        numbers = range(base + 1, base + 1 + len(rows))
-        collections.deque(map(list.append, itertools.compress(groups, groups), itertools.compress(numbers, groups)), 0)
-        if all(groups):
-            return
-        lines = None
-        for i in itertools.compress(range(len(rows)), map(operator.not_, groups)):
-            state, address, number = groups[i], addresses[i], base + 1 + i
-            if state is _SPECIAL:
-                matched = _match_special(address, number, self.register, self.other)
-                if matched is None:
-                    state = _UNREADABLE
-                elif matched:
-                    continue
-            if state is _UNREADABLE:
-                if lines is None:
-                    lines = _line_numbers(rows, positions, first_line, last_line)
-                self.review.append(_unreadable(lines[i], address))
-            elif not _match_fallback(rows[i], address, number, self.register, self.layout, self.other):
-                self.unmatched += 1
-
-    def _look_up(self, new: set[str]) -> None:
-        addresses = list(new)
-        try:
-            hits = list(map(self.get, addresses))
-        except ValueError:  # some address is unreadable: one at a time for this chunk
-            hits = list(map(self._get_one, addresses))
-        known, groups = self.known, self.groups
-        for address, hit in zip(addresses, hits):
-            if "/" in address or ":" in address and "." in address:
-                known[address] = _SPECIAL
-            elif hit is None or hit is _UNREADABLE:
-                known[address] = hit if address else _NO_PREFIX
-            else:
-                known[address] = groups[address] = [hit]
-
-    def _get_one(self, address: str):
-        try:
-            return self.get(address)
-        except ValueError:
-            stripped = address.strip()
-            if stripped == address or not stripped:
-                return _UNREADABLE
-            try:
-                return self.get(stripped)
-            except ValueError:
-                return _UNREADABLE
+def _unreadable(feed: FeedReader, address: str) -> ReviewItem:
+    return ReviewItem(feed.line_number, address, notice("invalid_network", field="ip", value=address))
 
 
-def _line_numbers(rows, positions, first_line: int, last_line: int) -> list[int]:
-    """The physical line of each row of a chunk (rows only found to need one)."""
-    if positions is None and last_line - first_line == len(rows):
-        return list(range(first_line + 1, last_line + 1))
-    lines, line, previous = [], first_line, -1
-    # A blank line is one line; a row with line breaks inside quotes spans several.
-    for row, position in zip(rows, positions if positions is not None else range(len(rows))):
-        line += position - previous
-        previous = position
-        lines.append(line)
-        line += sum(cell.count("\n") for cell in row)
-    return lines
-
-
-def _unreadable(line: int, address: str) -> ReviewItem:
-    return ReviewItem(line, address, notice("invalid_network", field="ip", value=address))
-
-
-def _match_special(address, number, register, other) -> bool | None:
+def _match_special(address, number, register, feed, other, review) -> bool | None:
     """CIDRs and IPv4-mapped addresses; True matched, False no prefix, None unreadable."""
     try:
         network = ipaddress.ip_network(address.strip(), strict=False)
     except ValueError:
+        review.append(_unreadable(feed, address))
         return None
     if isinstance(network, ipaddress.IPv6Network) and network.network_address.ipv4_mapped is not None:
         if network.prefixlen < 96:
+            review.append(_unreadable(feed, address))
             return None
         network = ipaddress.IPv4Network((network.network_address.ipv4_mapped, network.prefixlen - 96))
     subject = str(network) if "/" in address else str(network.network_address)
@@ -334,12 +265,10 @@ def _match_fallback(row, address, number, register, layout, other) -> bool:
 def _findings(by_address: dict[str, list], other: dict) -> dict[str, list[Finding]]:
     result: dict[str, list[Finding]] = {}
     respelled: dict[tuple[str, str, str], Finding] = {}  # IPv6 spellings that are not canonical
-    merged: list[Finding] = []  # findings whose rows came from more than one group: sort those
     network = MatchedBy.NETWORK
-    new_finding = Finding
-    for address, rows in by_address.items():
-        prefix, owners = rows[0]
-        del rows[0]  # the group is now the finding's list of row numbers, ascending
+    for address, group in by_address.items():
+        prefix, owners = group[0]
+        rows = group[1:]
         subject = address
         if ":" in address or address != address.strip():
             subject = _canonical_ipv6(address.strip()) if ":" in address else address.strip()
@@ -349,16 +278,11 @@ def _findings(by_address: dict[str, list], other: dict) -> dict[str, list[Findin
                 finding = respelled.get((organisation_id, prefix, subject))
                 if finding is not None:
                     finding.rows.extend(rows)
-                    merged.append(finding)
                     continue
-            finding = new_finding(organisation_id, subject, network, prefix, rows if len(owners) == 1 else list(rows))
+            finding = Finding(organisation_id, subject, network, prefix, rows if len(owners) == 1 else list(rows))
             if subject != address:
                 respelled[(organisation_id, prefix, subject)] = finding
-            findings = result.get(organisation_id)
-            if findings is None:
-                result[organisation_id] = [finding]
-            else:
-                findings.append(finding)
+            result.setdefault(organisation_id, []).append(finding)
     # Rows of mapped addresses or CIDRs (matched on the slow path) may belong to a finding
     # made above; only those keys are looked for, the rest cannot collide.
     wanted = {key for key in other if key[1] is network and not key[4]}
@@ -374,14 +298,16 @@ def _findings(by_address: dict[str, list], other: dict) -> dict[str, list[Findin
             result.setdefault(organisation_id, []).append(finding)
         else:
             finding.rows.extend(rows)
-            merged.append(finding)
-    order = operator.attrgetter("subject", "matched_by", "registration")
     for findings in result.values():
-        if len(findings) > 1:
-            findings.sort(key=order)
-    for finding in merged:
-        finding.rows.sort()
+        findings.sort(key=_order)
+        for finding in findings:
+            if len(finding.rows) > 1:
+                finding.rows.sort()
     return result
+
+
+def _order(finding: Finding) -> tuple[str, str, str]:
+    return (finding.subject, finding.matched_by, finding.registration)
 
 
 def _canonical_address(address: str) -> str:
