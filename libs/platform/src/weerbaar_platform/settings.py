@@ -44,15 +44,17 @@ class ServiceSettings(BaseSettings):
         return f"{cls.model_config.get('env_prefix', '')}{field}".upper()
 
 
-def load_settings(cls: type[ServiceSettings]) -> ServiceSettings:
-    """Build the settings or stop the process with a message naming each bad setting."""
+def load_settings(cls: type[BaseSettings]) -> BaseSettings:
+    """Build the settings or stop the process with a message naming each bad setting. Works for
+    any pydantic-settings class (a service's own, or the settings of one part of it)."""
     try:
         return cls()
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"]) or "(settings)"
-            name = cls.env_name(field) if err["loc"] else field
+            prefix = cls.model_config.get("env_prefix", "")
+            name = f"{prefix}{field}".upper() if err["loc"] else field
             reason = "missing" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
             lines.append(f"  {name}: {reason}")
         print(f"{cls.__name__}: refusing to start, configuration is wrong:\n" + "\n".join(lines),

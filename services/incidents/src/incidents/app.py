@@ -16,6 +16,8 @@ from weerbaar_contracts.events.incidents import (
 )
 from weerbaar_platform.service import Runtime, ServiceSpec, build_app
 
+from .adapters.netdata_settings import EXTRAS_KEY as NETDATA_SETTINGS
+from .adapters.netdata_settings import NetdataSettings
 from .adapters.storage import AttachmentStorage, FilesystemStorage
 from .domain.clock import Clock, SystemClock
 from .entrypoints import http_attachments, http_csirt, http_public, http_reports, registry_events, scheduler
@@ -32,12 +34,14 @@ BACKGROUND = [scheduler.deadline_scheduler, *netdata_wiring.BACKGROUND]
 
 
 def create_app(settings: IncidentsSettings, *, clock: Clock | None = None,
-               storage: AttachmentStorage | None = None) -> FastAPI:
+               storage: AttachmentStorage | None = None, netdata: NetdataSettings | None = None) -> FastAPI:
     """``clock`` and ``storage`` are ports: tests pin time; production may store in S3."""
 
     async def wire_ports(runtime: Runtime) -> None:
         runtime.extras["clock"] = clock or SystemClock()
         runtime.extras["attachment_storage"] = storage or FilesystemStorage(settings.attachment_dir)
+        if netdata is not None:
+            runtime.extras[NETDATA_SETTINGS] = netdata
 
     spec = ServiceSpec(
         name="incidents",
