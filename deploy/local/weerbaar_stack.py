@@ -396,6 +396,11 @@ def service_env(name: str) -> dict[str, str]:
         env[f"{prefix}CLIENTS"] = json.dumps([{"client_id": "gateway", "client_secret": GATEWAY_CLIENT_SECRET,
                                                "redirect_uris": [f"{gateway}/login/callback"]}])
         env[f"{prefix}IDP_CLIENT_SECRET"] = IDP_CLIENT_SECRET
+        # Granted roles become usable after a delay (one hour in production). Locally five
+        # seconds, so `make demo` and the end-to-end test can show a role being given and used.
+        env[f"{prefix}ROLE_ACTIVATION_DELAY_SECONDS"] = os.environ.get(
+            "WEERBAAR_IDENTITY_ROLE_ACTIVATION_DELAY_SECONDS", "5")
+        env[f"{prefix}ROLE_ACTIVATION_POLL_SECONDS"] = "1"
     if name == "gateway":
         env[f"{prefix}IDENTITY_CLIENT_SECRET"] = GATEWAY_CLIENT_SECRET
     if name == "notify":

@@ -32,6 +32,9 @@ const context = await chromium.launchPersistentContext(userDataDir, {
 });
 try {
   const page = context.pages()[0] || (await context.newPage());
+  // The real stack on a busy CI runner can be slow to answer a login round trip.
+  page.setDefaultTimeout(60000);
+  page.setDefaultNavigationTimeout(90000);
   const cspViolations = [];
   page.on("console", (msg) => {
     if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
