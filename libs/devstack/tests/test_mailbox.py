@@ -127,3 +127,20 @@ async def test_index_page_lists_messages(mailbox):
     await send(port, notification(subject="Zichtbaar <onderwerp>"))
     page = (await api.get("/")).text
     assert "Zichtbaar &lt;onderwerp&gt;" in page and "Received messages (1)" in page
+
+
+def test_a_header_folded_right_after_its_colon_reads_without_a_leading_space(tmp_path):
+    import email.policy
+    from email.message import EmailMessage
+
+    from weerbaar_devstack.mailbox.store import MessageStore
+
+    msg = EmailMessage()
+    msg["From"], msg["To"] = "portaal@weerbaar.example", "anna@example.nl"
+    msg["Subject"] = "Uw rol beheerder netwerkgegevens is nu te gebruiken [WB-ABCD-EFGH-IJKL]"
+    msg.set_content("x")
+    raw = msg.as_bytes(policy=email.policy.SMTP)
+    assert raw.startswith(b"Subject:\r\n ")  # the fold this test is about
+    store = MessageStore(tmp_path / "m.sqlite3")
+    store.add(envelope_from="portaal@weerbaar.example", envelope_to=["anna@example.nl"], raw=raw, received_at=0.0)
+    assert store.summaries()[0]["subject"] == "Uw rol beheerder netwerkgegevens is nu te gebruiken [WB-ABCD-EFGH-IJKL]"

@@ -40,10 +40,12 @@ class StoredMessage:
 
 
 def _header(message: EmailMessage, name: str) -> str:
+    # A sender may fold a long header straight after the colon ("Subject:\r\n Uw rol ..."),
+    # as Python's own email package does; unfolded, that leaves a leading space to drop.
     try:
-        return str(message.get(name, ""))
+        return str(message.get(name, "")).strip()
     except (ValueError, TypeError):  # a malformed header must not lose the message
-        return str(message.get_all(name, [""])[0])
+        return str(message.get_all(name, [""])[0]).strip()
 
 
 class MessageStore:
