@@ -140,7 +140,7 @@ def test_a_header_folded_right_after_its_colon_reads_without_a_leading_space(tmp
     msg["Subject"] = "Uw rol beheerder netwerkgegevens is nu te gebruiken [WB-ABCD-EFGH-IJKL]"
     msg.set_content("x")
     raw = msg.as_bytes(policy=email.policy.SMTP)
-    assert raw.startswith(b"Subject:\r\n ")  # the fold this test is about
+    assert b"Subject:\r\n " in raw  # the fold this test is about
     store = MessageStore(tmp_path / "m.sqlite3")
     store.add(envelope_from="portaal@weerbaar.example", envelope_to=["anna@example.nl"], raw=raw, received_at=0.0)
     assert store.summaries()[0]["subject"] == "Uw rol beheerder netwerkgegevens is nu te gebruiken [WB-ABCD-EFGH-IJKL]"
