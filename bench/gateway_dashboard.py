@@ -26,8 +26,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN = os.environ.get("WEERBAAR_DATABASE_ADMIN_URL", "postgresql://weerbaar@127.0.0.1:58432/postgres")
-KAFKA = os.environ.get("WEERBAAR_KAFKA_BOOTSTRAP", "127.0.0.1:58092")
+PG_ADMIN = os.environ.get("WEERBAAR_DATABASE_ADMIN_URL", "postgresql://weerbaar@127.0.0.1:28432/postgres")
+KAFKA = os.environ.get("WEERBAAR_KAFKA_BOOTSTRAP", "127.0.0.1:28092")
 ORG = str(uuid.UUID(int=42))
 
 

@@ -10,7 +10,7 @@ aiosmtplib over as many connections, and prints both times and their ratio.
 
 The SMTP server is a private instance of the dev stack's mail catcher (its own ports and data
 directory, removed afterwards), so the run leaves the shared catcher alone; pass
-`--smtp-port 58025` to use the shared one instead.
+`--smtp-port 28025` to use the shared one instead.
 
 Run:  .venv/bin/python bench/notify_fanout.py [--people 50000] [--connections 4]
 """
@@ -151,7 +151,7 @@ async def main(args) -> None:
             async with pool.acquire() as conn:
                 problems = await conn.fetchval("SELECT count(*) FROM messages WHERE status <> 'sent'")
                 sample = await conn.fetchrow("SELECT * FROM messages LIMIT 1")
-        renderer = Renderer(portal_base_url="http://localhost:58080")
+        renderer = Renderer(portal_base_url="http://localhost:28080")
         rendered = renderer.render(sample["kind"], sample["language"], sample["context"], sample["reference"])
         mime = build_mime(rendered, sender="Weerbaar <noreply@weerbaar.example>", recipient="raw@bench.example",
                           message_id=f"<{uuid.uuid4()}@weerbaar.example>", reference=sample["reference"], language="nl")

@@ -6,8 +6,9 @@ the stand-in IdP and every service, as plain processes under `.state/`.
     python deploy/local/weerbaar_stack.py status         # one line per part
 
 Everything this writes lives in `.state/` (ignored by git); the Kafka jars live in
-`.cache/kafka/` (fetched by deploy/local/setup.sh). Ports start at 58000 to stay clear of the
-usual ones; override any of them with the WEERBAAR_* variables in `PORTS` below.
+`.cache/kafka/` (fetched by deploy/local/setup.sh). Ports start at 28000: clear of the usual ones, and below Linux's ephemeral range (32768-60999),
+where a client retrying a stopped broker can connect to itself and hold the broker's port. Override
+any of them with the WEERBAAR_*_PORT variables below.
 """
 from __future__ import annotations
 
@@ -51,19 +52,19 @@ def _port(name: str, default: int) -> int:
     return _CHOSEN[name]
 
 
-PG_PORT = _port("WEERBAAR_PG_PORT", 58432)
-KAFKA_PORT = _port("WEERBAAR_KAFKA_PORT", 58092)
-KAFKA_CONTROLLER_PORT = _port("WEERBAAR_KAFKA_CONTROLLER_PORT", 58093)
-SMTP_PORT = _port("WEERBAAR_SMTP_PORT", 58025)
-MAILBOX_HTTP_PORT = _port("WEERBAAR_MAILBOX_PORT", 58026)
-IDP_PORT = _port("WEERBAAR_IDP_PORT", 58090)
+PG_PORT = _port("WEERBAAR_PG_PORT", 28432)
+KAFKA_PORT = _port("WEERBAAR_KAFKA_PORT", 28092)
+KAFKA_CONTROLLER_PORT = _port("WEERBAAR_KAFKA_CONTROLLER_PORT", 28093)
+SMTP_PORT = _port("WEERBAAR_SMTP_PORT", 28025)
+MAILBOX_HTTP_PORT = _port("WEERBAAR_MAILBOX_PORT", 28026)
+IDP_PORT = _port("WEERBAAR_IDP_PORT", 28090)
 SERVICE_PORTS = {
-    "gateway": _port("WEERBAAR_GATEWAY_PORT", 58080),
-    "identity": _port("WEERBAAR_IDENTITY_PORT", 58081),
-    "registry": _port("WEERBAAR_REGISTRY_PORT", 58082),
-    "incidents": _port("WEERBAAR_INCIDENTS_PORT", 58083),
-    "content": _port("WEERBAAR_CONTENT_PORT", 58084),
-    "notify": _port("WEERBAAR_NOTIFY_PORT", 58085),
+    "gateway": _port("WEERBAAR_GATEWAY_PORT", 28080),
+    "identity": _port("WEERBAAR_IDENTITY_PORT", 28081),
+    "registry": _port("WEERBAAR_REGISTRY_PORT", 28082),
+    "incidents": _port("WEERBAAR_INCIDENTS_PORT", 28083),
+    "content": _port("WEERBAAR_CONTENT_PORT", 28084),
+    "notify": _port("WEERBAAR_NOTIFY_PORT", 28085),
 }
 PG_USER = "weerbaar"
 DATABASES = ["identity", "registry", "incidents", "content", "notify", "gateway"]

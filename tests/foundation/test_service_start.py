@@ -1,6 +1,7 @@
 """A service refuses to start on a missing or invalid setting and names it; /readyz follows
 its database and Kafka going away and coming back."""
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -89,13 +90,20 @@ def test_readyz_follows_postgres_and_kafka(stack):
 
 
 def free_ports(n: int) -> list[int]:
-    socks = [socket.socket() for _ in range(n)]
-    for s in socks:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
-    return ports
+    """Free ports BELOW the ephemeral range: this test stops Kafka while clients keep retrying
+    it, and a client retrying a port inside the ephemeral range can connect to itself and hold
+    that port, so the broker could not come back."""
+    ports: list[int] = []
+    for candidate in random.sample(range(20000, 27999), 200):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+        ports.append(candidate)
+        if len(ports) == n:
+            return ports
+    raise RuntimeError("no free ports below the ephemeral range")
 
 
 def wait_status(url: str, code: int, timeout: float = 60) -> dict:

@@ -18,7 +18,7 @@ from weerbaar_platform.settings import ServiceSettings
 
 DEV_IDP_CLIENT_SECRET = "local-development-only-not-a-secret"
 DEV_GATEWAY_SECRET = "local-development-only-gateway-secret"
-DEV_GATEWAY_REDIRECT_URIS = ["http://127.0.0.1:58080/auth/callback", "http://localhost:58080/auth/callback"]
+DEV_GATEWAY_REDIRECT_URIS = ["http://127.0.0.1:28080/auth/callback", "http://localhost:28080/auth/callback"]
 #: The example CSIRT of the stand-in IdP (SSOnRijk OIN) and its coordinator as first admin.
 DEV_CSIRT_OINS = ["00000001822477348000"]
 DEV_CSIRT_ADMIN_EMAILS = ["gijs.mulder@csirt.example.nl"]
@@ -79,7 +79,7 @@ class IdentitySettings(ServiceSettings):
         if env not in ("development", "test"):
             return data
         data = dict(data)
-        port = data.get("http_port", 58081)
+        port = data.get("http_port", 28081)
         data.setdefault("public_url", f"http://127.0.0.1:{port}")
         data.setdefault("idp_client_secret", DEV_IDP_CLIENT_SECRET)
         data.setdefault("clients", [{"client_id": "gateway", "client_secret": DEV_GATEWAY_SECRET,

@@ -21,9 +21,9 @@ from weerbaar_contracts.envelope import CloudEvent
 from weerbaar_contracts.events.registry import EntityRegisteredV1
 from weerbaar_platform.testing import running_service
 
-IDP_BASE = "http://127.0.0.1:58090"
+IDP_BASE = "http://127.0.0.1:28090"
 #: The redirect URIs the local stand-in IdP has registered for identity.
-PUBLIC_URL = "http://127.0.0.1:58081"
+PUBLIC_URL = "http://127.0.0.1:28081"
 GATEWAY_CALLBACK = DEV_GATEWAY_REDIRECT_URIS[0]
 KVK_DRINKWATER, KVK_ENERGIE = "12345678", "87654321"
 

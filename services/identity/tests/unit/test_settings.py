@@ -2,12 +2,12 @@ import pytest
 from identity.settings import DEV_IDP_CLIENT_SECRET, IdentitySettings
 from pydantic import ValidationError
 
-BASE = {"database_url": "postgresql://x@h/db", "kafka_bootstrap": "h:9092", "http_port": 58081}
+BASE = {"database_url": "postgresql://x@h/db", "kafka_bootstrap": "h:9092", "http_port": 28081}
 
 
 def test_local_defaults_in_development_need_no_token_jwks():
-    s = IdentitySettings(environment="development", idp_base="http://127.0.0.1:58090", **BASE)
-    assert s.callback_url("eherkenning") == "http://127.0.0.1:58081/login/eherkenning/callback"
+    s = IdentitySettings(environment="development", idp_base="http://127.0.0.1:28090", **BASE)
+    assert s.callback_url("eherkenning") == "http://127.0.0.1:28081/login/eherkenning/callback"
     assert s.client("gateway") is not None and s.csirt_oins
 
 

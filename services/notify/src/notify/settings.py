@@ -10,13 +10,13 @@ class NotifySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="WEERBAAR_NOTIFY_", extra="ignore", frozen=True)
 
     #: Links in mails point here; confidential content is only ever behind such a link.
-    portal_base_url: str = Field("http://localhost:58080", pattern=r"^https?://")
+    portal_base_url: str = Field("http://localhost:28080", pattern=r"^https?://")
     mail_from: str = "Weerbaar <noreply@weerbaar.example>"
     #: Right-hand side of our Message-IDs (stable per message, so retries carry the same id).
     mail_domain: str = "weerbaar.example"
 
     smtp_host: str = "127.0.0.1"
-    smtp_port: int = Field(58025, ge=1, le=65535)
+    smtp_port: int = Field(28025, ge=1, le=65535)
     smtp_starttls: bool = False
     smtp_implicit_tls: bool = False
     smtp_username: str | None = None

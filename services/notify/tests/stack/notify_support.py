@@ -57,7 +57,7 @@ class Publisher:
 
 
 def notify_service(stack, kafka_namespace, signer, **overrides):
-    settings = dict(smtp_host=stack.smtp_host or "127.0.0.1", smtp_port=stack.smtp_port or 58025,
+    settings = dict(smtp_host=stack.smtp_host or "127.0.0.1", smtp_port=stack.smtp_port or 28025,
                     portal_base_url="https://portaal.weerbaar.test", sender_poll_seconds=0.2,
                     retry_base_seconds=0.3, send_rate_per_second=0, digest_poll_seconds=3600)
     settings.update(overrides)

@@ -1,4 +1,3 @@
-import sys, pathlib; sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "src"))  # noqa: E401,E702
 
 import copy  # noqa: E402
 from typing import Any  # noqa: E402

@@ -19,7 +19,7 @@ class IdpSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WEERBAAR_IDP_")
 
     # Each issuer is this base plus /ssonrijk or /eherkenning.
-    issuer_base: str = "http://localhost:58900"
+    issuer_base: str = "http://localhost:28900"
     # JSON in the environment, e.g. [{"client_id": "...", "client_secret": "...", "redirect_uris": ["..."]}]
     clients: list[ClientRegistration] = []
     # JSON list of test people; the built-in list is used when unset.

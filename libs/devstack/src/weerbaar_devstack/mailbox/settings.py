@@ -9,8 +9,8 @@ class MailboxSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WEERBAAR_MAILBOX_")
 
     host: str = "127.0.0.1"
-    smtp_port: int = 58925
-    http_port: int = 58926
+    smtp_port: int = 28925
+    http_port: int = 28926
     data_dir: Path = Path(".devstack/mailbox")
 
     @property
