@@ -2,6 +2,7 @@
 causes, and from an event into the events and calls its handler causes."""
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from contextvars import ContextVar
@@ -49,7 +50,24 @@ class CorrelationMiddleware:
                 message.setdefault("headers", []).append((b"x-correlation-id", cid.encode()))
             await send(message)
 
+        started = False
+
+        async def send_tracking(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send_with_header(message)
+
         try:
-            await self.app(scope, receive, send_with_header)
+            await self.app(scope, receive, send_tracking)
+        except Exception:
+            # Answer here, while the correlation id is still set, so the log line and the 500
+            # carry the reference the user is asked to quote.
+            logging.getLogger("weerbaar_platform.errors").exception("unhandled error")
+            if started:
+                raise
+            from .errors import internal_error_response
+
+            await internal_error_response()(scope, receive, send_with_header)
         finally:
             reset(token)

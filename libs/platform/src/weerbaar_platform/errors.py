@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -81,10 +82,34 @@ def install(app: FastAPI) -> None:
                          str(exc.detail))
         return JSONResponse(_body([err]), status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(asyncpg.DataError)
+    async def _unstorable(_: Request, exc: asyncpg.DataError):
+        # The database refused a value the request carried (a NUL character, a number or date
+        # out of range): the caller's input, not our fault; the transaction rolled back.
+        log.warning("input refused by the database", extra={"sqlstate": exc.sqlstate, "error": str(exc)[:200]})
+        if exc.sqlstate in NUL_SQLSTATES:
+            err = FieldError("(body)", "nul_character",
+                             "Een tekst bevat een NUL-teken (\\u0000), dat niet kan worden opgeslagen. Verwijder het.",
+                             "A text contains a NUL character (\\u0000), which cannot be stored. Remove it.")
+        else:
+            err = FieldError("(body)", "value_not_storable",
+                             "Een waarde valt buiten wat kan worden opgeslagen (bijvoorbeeld een te groot getal of een onmogelijke datum).",
+                             "A value is outside what can be stored (for example a number too large or an impossible date).")
+        return JSONResponse(_body([err]), status_code=422)
+
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception):
+        # Reached only when the correlation middleware is not around the failing part.
         log.exception("unhandled error")
-        err = FieldError("(server)", "internal_error",
-                         "Er ging iets mis aan onze kant. Vermeld dit kenmerk als u contact opneemt.",
-                         "Something went wrong on our side. Quote this reference if you contact us.")
-        return JSONResponse(_body([err]), status_code=500)
+        return internal_error_response()
+
+
+#: SQLSTATEs for characters PostgreSQL cannot store: NUL in text, \u0000 in jsonb.
+NUL_SQLSTATES = {"22021", "22P05"}
+
+
+def internal_error_response() -> JSONResponse:
+    err = FieldError("(server)", "internal_error",
+                     "Er ging iets mis aan onze kant. Vermeld dit kenmerk als u contact opneemt.",
+                     "Something went wrong on our side. Quote this reference if you contact us.")
+    return JSONResponse(_body([err]), status_code=500)

@@ -1,0 +1,47 @@
+"""Errors reach people as 4xx with the field and the reason, or as a 500 with a reference they
+can quote; never as a stack trace."""
+import asyncpg
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from weerbaar_platform import errors
+from weerbaar_platform.correlation import CorrelationMiddleware
+
+
+def app_with(route) -> FastAPI:
+    app = FastAPI()
+    app.add_middleware(CorrelationMiddleware)
+    errors.install(app)
+    app.get("/x")(route)
+    return app
+
+
+async def call(app, **headers):
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+                                 base_url="http://t") as client:
+        return await client.get("/x", headers=headers)
+
+
+async def test_an_unexpected_error_answers_500_with_the_callers_correlation_id():
+    async def boom():
+        raise RuntimeError("secret internals")
+    r = await call(app_with(boom), **{"X-Correlation-ID": "ticket-42"})
+    assert r.status_code == 500
+    assert r.json()["correlation_id"] == "ticket-42" and r.headers["x-correlation-id"] == "ticket-42"
+    assert "secret internals" not in r.text and "Traceback" not in r.text
+    assert r.json()["errors"][0]["message_nl"].startswith("Er ging iets mis")
+
+
+@pytest.mark.parametrize("exc, code", [
+    (asyncpg.CharacterNotInRepertoireError("invalid byte sequence for encoding UTF8: 0x00"), "nul_character"),
+    (asyncpg.UntranslatableCharacterError("unsupported Unicode escape sequence"), "nul_character"),
+    (asyncpg.NumericValueOutOfRangeError("value out of range for type integer"), "value_not_storable"),
+])
+async def test_values_the_database_cannot_store_are_the_callers_422(exc, code):
+    async def store():
+        raise exc
+    r = await call(app_with(store))
+    assert r.status_code == 422
+    body = r.json()["errors"][0]
+    assert body["code"] == code and body["message_nl"] and body["message_en"]
