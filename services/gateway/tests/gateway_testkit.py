@@ -77,7 +77,7 @@ def fake_identity(world: World) -> FastAPI:
     @app.post("/token")
     async def token(grant_type: str = Form(), code: str = Form(""), code_verifier: str = Form(""),
                     refresh_token: str = Form(""), client_id: str = Form(), client_secret: str = Form(),
-                    redirect_uri: str = Form("")):
+                    redirect_uri: str = Form(""), organisation_id: str = Form("")):
         if client_id != "gateway" or client_secret != "test-client-secret":
             return JSONResponse({"error": "invalid_client"}, 401)
         if grant_type == "authorization_code":
@@ -89,6 +89,8 @@ def fake_identity(world: World) -> FastAPI:
         who = world.refresh_tokens.pop(refresh_token, None)  # rotation: each works once
         if who is None:
             return JSONResponse({"error": "invalid_grant"}, 400)
+        if organisation_id:  # act for another organisation (e.g. the one just registered)
+            who.update(org=organisation_id)
         return token_answer(world, who)
 
     @app.get("/authorize")
@@ -133,6 +135,9 @@ def fake_service(world: World, name: str) -> FastAPI:
             if not (sent.get("title") or "").strip():
                 return JSONResponse({"errors": [{"field": "title", "code": "missing", "message_nl": "Vul een omschrijving in.",
                                                  "message_en": "Fill in a description."}]}, 422)
+        shaped = stand_in_answer(name, request.method, path)
+        if shaped is not None:
+            return shaped
         if name == "registry" and path.startswith("organisations/"):
             return {"id": path.split("/")[1], "version": 1, "status": "registered",
                     "registration": {"legal_name": "Waterbedrijf Voorbeeld", "sector": "drinking_water"},
@@ -149,6 +154,81 @@ def fake_service(world: World, name: str) -> FastAPI:
                 "body_sha256": hashlib.sha256(body).hexdigest()}
 
     return app
+
+
+#: Fixed ids the stand-ins know, so a browser walk can open their pages.
+INCIDENT_ID = "5f0c8c1e-0000-4000-8000-000000000001"
+PUBLICATION_ID = "5f0c8c1e-0000-4000-8000-000000000002"
+FEED_RUN_ID = "5f0c8c1e-0000-4000-8000-000000000003"
+
+
+def stand_in_answer(service: str, method: str, path: str):
+    """Answers in the real services' shapes (see their entrypoints) for the pages the browser
+    walk opens; None: the generic answer."""
+    deadlines = [{"kind": "early_warning", "due": "2030-01-02T10:00:00Z", "due_local": "2030-01-02T11:00:00+01:00",
+                  "open": True, "missed": False}]
+    incident = {"id": INCIDENT_ID, "reference": "INC-1", "title": "Storing", "status": "new", "channel": "portal",
+                "statutory": True, "became_aware_at": "2030-01-01T10:00:00Z",
+                "became_aware_at_local": "2030-01-01T11:00:00+01:00", "intermediate_requested": False,
+                "deadlines": deadlines, "severity": None, "assignee": None, "organisation_name": "Waterbedrijf",
+                "deadlines_missed": [], "deadlines_close": [], "reports": [], "drafts": [], "attachments": [],
+                "internal_notes": [], "stages_possible": ["early_warning"]}
+    answers = {
+        ("notify", "GET", "preferences"): {"person_id": "x", "categories": [
+            {"category": "roles", "delivery": "immediately", "mandatory": True, "label_nl": "Wijzigingen in uw rollen",
+             "label_en": "Changes to your roles"},
+            {"category": "advisories", "delivery": "digest", "mandatory": False,
+             "label_nl": "Nieuwe beveiligingsadviezen", "label_en": "New security advisories"}]},
+        ("registry", "GET", "sectors"): {"sectors": [
+            {"code": "drinking_water", "name_nl": "Drinkwater", "name_en": "Drinking water", "annex": "I",
+             "entity_types": [], "subsectors": []},
+            {"code": "energy", "name_nl": "Energie", "name_en": "Energy", "annex": "I", "entity_types": [],
+             "subsectors": [{"code": "energy.electricity", "name_nl": "Elektriciteit", "name_en": "Electricity",
+                             "entity_types": []}]}]},
+        ("incidents", "GET", "csirt/incidents"): {"items": [incident]},
+        ("incidents", "GET", f"csirt/incidents/{INCIDENT_ID}"): incident,
+        ("incidents", "GET", "netdata/registrations"): {"set_version": 1, "registrations": [
+            {"kind": "domain", "value": "waterbedrijf.example", "since_version": 1, "under_review": False,
+             "proof": {"status": "unproven", "method": None, "proven_at": None, "challenge_issued": False}}]},
+        ("incidents", "POST", "netdata/claims/challenge"): {
+            "value": "waterbedrijf.example", "record_name": "_weerbaar-challenge.waterbedrijf.example",
+            "record_type": "TXT", "record_value": "weerbaar-proof=abc123",
+            "instructions_nl": "Publiceer het TXT-record en klik daarna op 'Controleren'.",
+            "instructions_en": "Publish the TXT record, then choose 'Check'."},
+        ("incidents", "GET", "netdata/findings"): {"finding_sets": [
+            {"feed_run_id": FEED_RUN_ID, "feed_name": "scan_log4shell", "run_at": "2030-01-01T10:00:00+00:00",
+             "findings": 1, "rows": 3}]},
+        ("incidents", "GET", "netdata/feed-runs"): {"feed_runs": [
+            {"id": FEED_RUN_ID, "name": "scan_log4shell_vulnerable.csv", "rows_total": 3, "rows_matched": 3,
+             "rows_unmatched": 0, "review_total": 0, "organisations": 1, "findings": 1, "run_at": "2030-01-01T10:00:00"}]},
+        ("incidents", "GET", f"netdata/feed-runs/{FEED_RUN_ID}"): {
+            "id": FEED_RUN_ID, "name": "scan_log4shell_vulnerable.csv", "rows_total": 4, "rows_matched": 3,
+            "rows_unmatched": 1, "review_total": 1, "organisations": 1, "findings": 1, "run_at": "2030-01-01T10:00:00",
+            "review": [{"line": 4, "value": "not-an-ip", "code": "x", "message_nl": "Geen IP-adres.",
+                        "message_en": "Not an IP address."}],
+            "finding_sets": [{"organisation_id": "0f0c8c1e-0000-4000-8000-00000000000a", "findings": 1, "rows": 3}]},
+        ("content", "GET", "advisories/refusals"): [
+            {"id": 1, "uploaded_by": "x", "uploaded_at": "2030-01-01T10:00:00+00:00",
+             "filename": "oasis_csaf_tc-csaf_2_0-2021-6-1-01-01.json", "failed_tests": ["6.1.1"],
+             "findings": [{"test": "6.1.1", "path": "/vulnerabilities/0/product_status/known_affected/0",
+                           "message_en": "The product id is not defined."}]}],
+        ("content", "GET", f"publications/{PUBLICATION_ID}"): {
+            "id": PUBLICATION_ID, "kind": "advisory", "title": "Log4Shell", "state": "review", "revision": 1,
+            "tlp": "AMBER", "tlp_defaulted": True, "audience": {"everyone": False, "sectors": ["drinking_water"],
+                                                                "classifications": [], "subsectors": [],
+                                                                "netcode": False, "organisation_ids": [],
+                                                                "person_ids": []},
+            "advisory": {"tracking_id": "BSI-2022-0001"}, "review_notes": []},
+    }
+    if service == "registry" and method == "GET" and path.endswith("/history"):
+        return {"organisation_id": path.split("/")[1], "versions": [
+            {"version": 2, "change": "updated", "changed_fields": ["visiting_address"], "reason": None,
+             "changed_by": None, "changed_by_name": "Anna", "changed_at": "2030-01-02T10:00:00+00:00",
+             "status": "registered", "classification": "essential", "registration": {}},
+            {"version": 1, "change": "registered", "changed_fields": [], "reason": None, "changed_by": None,
+             "changed_by_name": "Anna", "changed_at": "2030-01-01T10:00:00+00:00", "status": "registered",
+             "classification": "essential", "registration": {}}]}
+    return answers.get((service, method, path))
 
 
 @dataclass
@@ -187,7 +267,7 @@ async def running_portal(stack, kafka_namespace, signer, **overrides):
     router = HostRouter(services)
     settings = {f"{h}_url": f"http://{h}" for h in HOSTS} | {
         "identity_client_secret": "test-client-secret", "session_secret": "s" * 40,
-        "public_url": "http://127.0.0.1:58080", "service_timeout_seconds": 2.0} | overrides
+        "public_url": "http://127.0.0.1:28080", "service_timeout_seconds": 2.0} | overrides
     async with running_service(functools.partial(create_app, http_transport=router), GatewaySettings, stack,
                                kafka_namespace, signer, label="gw", **settings) as client:
         yield Portal(client, world, router, services)
@@ -237,3 +317,43 @@ async def portal_on_a_port(stack, kafka_namespace, signer, who: dict, **override
         yield f"http://127.0.0.1:{gateway_port}", world
 
 
+
+
+# ------------------------------------------------------------------ in front of the real services
+
+
+REAL_SERVICES = {
+    "registry": ("registry.app", "registry.settings", "RegistrySettings", {}),
+    "incidents": ("incidents.app", "incidents.settings", "IncidentsSettings", {}),
+    "content": ("content.app", "content.settings", "ContentSettings", {"default_tlp": "AMBER"}),
+    "notify": ("notify.app", "notify.settings", "NotifySettings", {"run_sender": False}),
+}
+
+
+@contextlib.asynccontextmanager
+async def portal_with_real(stack, kafka_namespace, signer, *real: str):
+    """The gateway in front of the named real services (in-process, each on its own database,
+    all on the test's Kafka namespace); the others are stand-ins, identity always is."""
+    import importlib
+
+    from gateway.app import create_app
+    from gateway.settings import GatewaySettings
+
+    world = World(signer=signer)
+    apps = {h: (fake_identity(world) if h == "identity" else fake_service(world, h)) for h in HOSTS}
+    async with contextlib.AsyncExitStack() as running:
+        for name in real:
+            app_module, settings_module, settings_class, overrides = REAL_SERVICES[name]
+            client = await running.enter_async_context(running_service(
+                importlib.import_module(app_module).create_app,
+                getattr(importlib.import_module(settings_module), settings_class),
+                stack, kafka_namespace, signer, label=name[:3], **overrides))
+            apps[name] = client.app
+        router = HostRouter(apps)
+        settings = {f"{h}_url": f"http://{h}" for h in HOSTS} | {
+            "identity_client_secret": "test-client-secret", "session_secret": "p" * 40,
+            "public_url": "http://127.0.0.1:28080"}
+        gw = await running.enter_async_context(running_service(
+            functools.partial(create_app, http_transport=router), GatewaySettings, stack, kafka_namespace, signer,
+            label="gw", **settings))
+        yield Portal(gw, world, router, apps)

@@ -17,7 +17,7 @@ from .adapters import ratelimit
 from .adapters.identity import IdentityClient
 from .adapters.sessions import SessionStore
 from .adapters.upstream import SERVICES, Upstream
-from .entrypoints import api, login, pages, public
+from .entrypoints import api, login, pages, pages_csirt, pages_registration, public
 from .entrypoints.middleware import SecurityHeaders, SessionAndCsrf, origin_of
 from .entrypoints.web import cookie_names
 from .settings import GatewaySettings
@@ -68,7 +68,7 @@ def create_app(settings: GatewaySettings, *, http_transport: httpx.AsyncBaseTran
                     "(cookie) and, when it changes something, the session's CSRF token in the "
                     "X-CSRF-Token header.",
         migrations=HERE / "migrations",
-        routers=[public.router, login.router, api.router, pages.router],
+        routers=[public.router, login.router, api.router, pages.router, pages_registration.router, pages_csirt.router],
         on_start=[wire],
         background=[housekeeping],
         run_relay=False,
@@ -85,5 +85,13 @@ def create_app(settings: GatewaySettings, *, http_transport: httpx.AsyncBaseTran
     app.add_exception_handler(pages.StaffOnly, pages.staff_only_handler)
     app.add_middleware(SessionAndCsrf, cookie_name=cookie_names(settings)[0],
                        public_origin=origin_of(settings.public_url))
-    app.add_middleware(SecurityHeaders)
+    outermost(app, SecurityHeaders)
     return app
+
+
+def outermost(app: FastAPI, middleware) -> None:
+    """Wrap the whole stack, Starlette's ServerErrorMiddleware included: that one answers an
+    unexpected error (the platform's 500 handler) outside anything `add_middleware` adds, so
+    headers put on there would be missing from exactly the answers an attacker provokes."""
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: middleware(build())

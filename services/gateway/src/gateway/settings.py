@@ -16,14 +16,14 @@ DEVELOPMENT_SESSION_SECRET = "local-development-only-session-secret-0123456789"
 class GatewaySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="WEERBAAR_GATEWAY_", extra="ignore", frozen=True)
 
-    identity_url: str = Field("http://127.0.0.1:58081", pattern=r"^https?://")
-    registry_url: str = Field("http://127.0.0.1:58082", pattern=r"^https?://")
-    incidents_url: str = Field("http://127.0.0.1:58083", pattern=r"^https?://")
-    content_url: str = Field("http://127.0.0.1:58084", pattern=r"^https?://")
-    notify_url: str = Field("http://127.0.0.1:58085", pattern=r"^https?://")
+    identity_url: str = Field("http://127.0.0.1:28081", pattern=r"^https?://")
+    registry_url: str = Field("http://127.0.0.1:28082", pattern=r"^https?://")
+    incidents_url: str = Field("http://127.0.0.1:28083", pattern=r"^https?://")
+    content_url: str = Field("http://127.0.0.1:28084", pattern=r"^https?://")
+    notify_url: str = Field("http://127.0.0.1:28085", pattern=r"^https?://")
     #: Where identity sends the browser back to (`{public_url}/login/callback`) and what the
     #: browser sees; also decides whether the session cookie may go without `Secure`.
-    public_url: str = Field("http://127.0.0.1:58080", pattern=r"^https?://")
+    public_url: str = Field("http://127.0.0.1:28080", pattern=r"^https?://")
     #: identity's URL as the *browser* reaches it (the /authorize redirect); defaults to identity_url.
     identity_public_url: str | None = Field(None, pattern=r"^https?://")
     client_id: str = "gateway"

@@ -9,6 +9,7 @@ import uuid
 from datetime import datetime, timezone
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from types import SimpleNamespace
 
@@ -57,7 +58,7 @@ async def test_login_uses_pkce_and_state_and_keeps_tokens_out_of_the_browser(por
     query = parse_qs(target.query)
     assert target.path == "/authorize" and query["code_challenge_method"] == ["S256"]
     assert query["client_id"] == ["gateway"] and query["idp"] == ["eherkenning"]
-    assert query["redirect_uri"] == ["http://127.0.0.1:58080/login/callback"]
+    assert query["redirect_uri"] == ["http://127.0.0.1:28080/login/callback"]
     login_cookie = start.headers["set-cookie"]
     assert "HttpOnly" in login_cookie and "SameSite=lax" in login_cookie
 
@@ -220,6 +221,24 @@ async def test_security_headers_on_every_page_and_no_inline_script_or_style(port
     anonymous = portal.new_client()
     for path in ("/", "/login", "/toegankelijkheid", "/.well-known/security.txt"):
         assert_security_headers(await anonymous.get(path), path)
+
+
+async def test_an_unexpected_server_error_still_carries_the_security_headers(portal):
+    """The platform answers an unhandled exception from Starlette's outermost middleware; the
+    headers must be there all the same (a 500 is what a prober provokes)."""
+    async def boom():
+        raise RuntimeError("a bug")
+
+    portal.client.app.add_api_route("/test-only/boom", boom)
+    portal.client.app.add_api_route("/api/test-only/boom", boom)
+    raw = httpx.AsyncClient(transport=httpx.ASGITransport(app=portal.client.app, raise_app_exceptions=False),
+                            base_url="http://gw")
+    for path in ("/test-only/boom", "/api/test-only/boom"):
+        resp = await raw.get(path)
+        assert resp.status_code == 500, (path, resp.status_code)
+        assert resp.json()["errors"][0]["code"] == "internal_error"
+        assert_security_headers(resp, path)
+        assert resp.headers["cache-control"] == "no-store"
 
 
 async def test_security_txt_follows_rfc_9116(portal):

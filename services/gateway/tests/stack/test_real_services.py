@@ -35,7 +35,7 @@ async def portal_with_real_services(stack, kafka_namespace, signer):
         router = HostRouter(apps)
         settings = {f"{h}_url": f"http://{h}" for h in apps} | {
             "identity_client_secret": "test-client-secret", "session_secret": "r" * 40,
-            "public_url": "http://127.0.0.1:58080"}
+            "public_url": "http://127.0.0.1:28080"}
         async with running_service(functools.partial(create_app, http_transport=router), GatewaySettings, stack,
                                    kafka_namespace, signer, label="gw", **settings) as gw:
             yield Portal(gw, world, router, apps)

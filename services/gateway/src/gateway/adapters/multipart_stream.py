@@ -12,7 +12,9 @@ class NoFile(Exception):
     pass
 
 
-async def file_part(chunks: AsyncIterator[bytes], content_type: str, field: str = "file") -> AsyncIterator[bytes]:
+async def file_part(chunks: AsyncIterator[bytes], content_type: str, field: str = "file",
+                    info: dict | None = None) -> AsyncIterator[bytes]:
+    """The bytes of the form's `field` file; `info` gets its `filename` as soon as its headers are read."""
     _, options = parse_options_header(content_type)
     boundary = options.get(b"boundary")
     if not boundary:
@@ -31,6 +33,8 @@ async def file_part(chunks: AsyncIterator[bytes], content_type: str, field: str 
         disposition = dict(state["headers"]).get(b"content-disposition", b"")
         _, params = parse_options_header(disposition)
         state["in_file"] = params.get(b"name") == field.encode() and b"filename" in params
+        if state["in_file"] and info is not None:
+            info["filename"] = params[b"filename"].decode("utf-8", "replace")
         state["seen"] |= state["in_file"]
         state["headers"] = []
 

@@ -170,9 +170,11 @@ class TooLarge(Exception):
 
 
 async def stream_through(request: Request, session: Session, service: str, path: str, part: str, *,
-                         form_file: bool = False, params: dict | None = None):
+                         form_file: bool = False, params: dict | None = None, filename_as: str | None = None):
     """Hand the request body to the service as it arrives: the gateway never holds the file,
-    stops counting at its own limit (413), and the service applies its own limit as well."""
+    stops counting at its own limit (413), and the service applies its own limit as well.
+    With `filename_as`, the uploaded file's name goes along as that query parameter (unless
+    the request names it already)."""
     settings = settings_of(request)
     if not await ratelimit.allow(request.app.state.runtime.pool, f"upload:{session.person_id}",
                                  settings.upload_rate_per_minute):
@@ -197,14 +199,20 @@ async def stream_through(request: Request, session: Session, service: str, path:
     query = [(k, v) for k, v in request.query_params.multi_items() if k not in passthrough.GATEWAY_PARAMS]
     query += list((params or {}).items())
     stream = body()
-    if form_file and content_type.startswith("multipart/form-data"):
-        # An HTML form: pass on only the file's bytes, still as they arrive.
-        stream, content_type = file_part(stream, content_type), "application/octet-stream"
     try:
+        if form_file and content_type.startswith("multipart/form-data"):
+            # An HTML form: pass on only the file's bytes, still as they arrive.
+            info: dict = {}
+            stream, content_type = file_part(stream, content_type, info=info), "application/octet-stream"
+            if filename_as and not any(k == filename_as for k, _ in query):
+                stream = await _started(stream)  # reads up to the file's first bytes: its name is known
+                query.append((filename_as, info.get("filename") or "upload"))
         resp = await extras(request)["upstream"].stream_upload(session, service, path, stream,
                                                                content_type=content_type, params=query)
     except TooLarge:
         raise too_large from None
+    except (ValueError, UnicodeDecodeError):  # a broken multipart body
+        raise DomainError("file", "no_file", "Kies een bestand om te uploaden.", "Choose a file to upload.") from None
     except NoFile:
         raise DomainError("file", "no_file", "Kies een bestand om te uploaden.", "Choose a file to upload.") from None
     except Unavailable as exc:
@@ -216,6 +224,22 @@ async def stream_through(request: Request, session: Session, service: str, path:
     except ValueError:
         raise passthrough.ServiceUnavailable(part, "invalid answer") from None
     return JSONResponse(content, status_code=resp.status_code)
+
+
+async def _started(stream: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """The same stream, its first chunk already read."""
+    try:
+        first = await stream.__anext__()
+    except StopAsyncIteration:
+        first = None
+
+    async def rest():
+        if first is not None:
+            yield first
+        async for chunk in stream:
+            yield chunk
+
+    return rest()
 
 
 for upload in routes.UPLOADS:

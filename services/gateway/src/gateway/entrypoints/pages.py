@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
@@ -64,24 +65,38 @@ async def fetch(request: Request, session: Session, service: str, path: str, par
         return None, parts.unavailable(part, "invalid answer")
 
 
-async def send(request: Request, session: Session, service: str, method: str, path: str, part: str,
-               body: Any = None, headers: dict | None = None) -> tuple[Any, list[dict], dict | None]:
-    """(answer, field errors, unavailable part) of a change made on the person's behalf."""
+async def call(request: Request, session: Session, service: str, method: str, path: str, part: str,
+               **kw) -> tuple[Any, dict | None]:
+    """(the service's response, None), or (None, an `unavailable` part)."""
     try:
-        resp = await extras(request)["upstream"].call(session, service, method, path, json=body, headers=headers)
+        return await extras(request)["upstream"].call(session, service, method, path, **kw), None
     except Unavailable as exc:
-        return None, [], parts.unavailable(part, exc.reason)
+        return None, parts.unavailable(part, exc.reason)
     except SessionEnded:
         raise LoginRequired() from None
+
+
+def refusal_of(resp) -> tuple[Any, list[dict]]:
+    """(answer, field errors) of a service's response; no errors when it said yes."""
     try:
         answer = resp.json() if resp.content else None
     except ValueError:
         answer = None
-    if resp.status_code >= 400:
-        errors = (answer or {}).get("errors") if isinstance(answer, dict) else None
-        return answer, errors or [{"field": "(request)", "message_nl": "Het verzoek is geweigerd.",
-                                   "message_en": "The request was refused."}], None
-    return answer, [], None
+    if resp.status_code < 400:
+        return answer, []
+    errors = (answer or {}).get("errors") if isinstance(answer, dict) else None
+    return answer, errors or [{"field": "(request)", "message_nl": "Het verzoek is geweigerd.",
+                               "message_en": "The request was refused."}]
+
+
+async def send(request: Request, session: Session, service: str, method: str, path: str, part: str,
+               body: Any = None, headers: dict | None = None) -> tuple[Any, list[dict], dict | None]:
+    """(answer, field errors, unavailable part) of a change made on the person's behalf."""
+    resp, missing = await call(request, session, service, method, path, part, json=body, headers=headers)
+    if missing:
+        return None, [], missing
+    answer, errors = refusal_of(resp)
+    return answer, errors, None
 
 
 def error_summary(errors: list[dict], lang: str, known_fields: set[str]) -> tuple[list[dict], dict[str, str]]:
@@ -134,8 +149,30 @@ async def accessibility(request: Request):
 
 REGISTRATION_FIELDS = ("sector", "subsector", "entity_type", "legal_name", "kvk_number", "rsin", "oin",
                        "street", "house_number", "postal_code", "city", "email", "phone",
-                       "security_email", "official_name", "official_email", "official_phone",
+                       "security_email", "security_phone", "official_name", "official_email", "official_phone",
                        "group_mailbox", "employees", "annual_turnover_eur", "balance_sheet_total_eur")
+#: The registry's nested fields <-> the flat HTML form (the rest have the same name).
+NESTED_FIELDS = {
+    "visiting_address.street": "street", "visiting_address.house_number": "house_number",
+    "visiting_address.postal_code": "postal_code", "visiting_address.city": "city",
+    "security_contact.email": "security_email", "security_contact.phone_24x7": "security_phone",
+    "incident_official.name": "official_name", "incident_official.email": "official_email",
+    "incident_official.phone": "official_phone", "size.employees": "employees",
+    "size.annual_turnover_eur": "annual_turnover_eur", "size.balance_sheet_total_eur": "balance_sheet_total_eur",
+}
+
+
+def registration_errors(errors: list[dict]) -> list[dict]:
+    """The registry's error fields (`security_contact.email`) named as the form's inputs."""
+    out = []
+    for e in errors:
+        field = str(e.get("field") or "")
+        nested = next((flat for path, flat in NESTED_FIELDS.items() if field == path or field.startswith(path + ".")),
+                      None)
+        if nested is None and "." in field:
+            nested = next((flat for path, flat in NESTED_FIELDS.items() if path.startswith(field + ".")), None)
+        out.append({**e, "field": nested or field})
+    return out
 
 
 def registration_body(form: dict[str, str]) -> dict[str, Any]:
@@ -150,7 +187,7 @@ def registration_body(form: dict[str, str]) -> dict[str, Any]:
         "visiting_address": {"street": opt("street"), "house_number": opt("house_number"),
                              "postal_code": opt("postal_code"), "city": opt("city"), "country": "NL"},
         "email": opt("email"), "phone": opt("phone"),
-        "security_contact": {"email": opt("security_email")},
+        "security_contact": {"email": opt("security_email"), "phone_24x7": opt("security_phone")},
         "incident_official": {"name": opt("official_name"), "email": opt("official_email"),
                               "phone": opt("official_phone")},
         "group_mailbox": opt("group_mailbox"), "member_states": ["NL"],
@@ -159,6 +196,15 @@ def registration_body(form: dict[str, str]) -> dict[str, Any]:
         body["size"] = {"employees": opt("employees"), "annual_turnover_eur": opt("annual_turnover_eur"),
                         "balance_sheet_total_eur": opt("balance_sheet_total_eur")}
     return {k: v for k, v in body.items() if v is not None}
+
+
+def registration_form(registration: dict[str, Any]) -> dict[str, str]:
+    """The flat HTML form, filled from a stored registration (for the edit page)."""
+    form = {k: registration.get(k) for k in REGISTRATION_FIELDS if not isinstance(registration.get(k), dict)}
+    for path, flat in NESTED_FIELDS.items():
+        outer, inner = path.split(".")
+        form[flat] = (registration.get(outer) or {}).get(inner)
+    return {k: "" if v is None else str(v) for k, v in form.items()}
 
 
 @router.get("/registratie")
@@ -172,7 +218,9 @@ async def registration_page(request: Request, session: Session = Depends(page_se
     chosen = request.query_params.get("sector")
     return render(request, "registration.html", title=t("Registratie", "Registration"), entry=entry,
                   entry_missing=entry_missing, sectors=(sectors or {}).get("sectors", []),
-                  sectors_missing=sectors_missing, chosen=chosen, form={"sector": chosen or ""}, field_errors={})
+                  sectors_missing=sectors_missing, chosen=chosen, form={"sector": chosen or ""}, field_errors={},
+                  notice=t("De wijziging is opgeslagen.", "The change was saved.")
+                  if request.query_params.get("gewijzigd") else None)
 
 
 @router.post("/registratie")
@@ -188,7 +236,7 @@ async def registration_submit(request: Request, session: Session = Depends(page_
             pass
         return back("/registratie?geregistreerd=1")
     sectors, sectors_missing = await fetch(request, session, "registry", "/sectors", "registration")
-    summary, by_field = error_summary(errors, language(request), set(REGISTRATION_FIELDS))
+    summary, by_field = error_summary(registration_errors(errors), language(request), set(REGISTRATION_FIELDS))
     return render(request, "registration.html", status_code=422 if errors else 503,
                   title=t("Registratie", "Registration"), entry=None, entry_missing=missing,
                   sectors=(sectors or {}).get("sectors", []), sectors_missing=sectors_missing,
@@ -329,8 +377,11 @@ async def netdata_page(request: Request, session: Session = Depends(page_session
     t = Texts(language(request))
     data, missing = await fetch(request, session, "incidents", "/netdata/registrations", "netdata")
     findings, findings_missing = await fetch(request, session, "incidents", "/netdata/findings", "netdata")
+    proven = request.query_params.get("bewezen")
     return render(request, "netdata.html", title=t("Netwerkgegevens", "Network data"), netdata=data,
-                  missing=missing, findings=findings, findings_missing=findings_missing, report=None)
+                  missing=missing, findings=findings, findings_missing=findings_missing, report=None,
+                  notice=t(f"Het eigendom van {proven} is bewezen.", f"Ownership of {proven} is proven.")
+                  if proven else None)
 
 
 @router.post("/netwerkgegevens/upload")
@@ -346,6 +397,36 @@ async def netdata_upload(request: Request, session: Session = Depends(page_sessi
     return render(request, "netdata.html", status_code=status if status >= 400 else 200,
                   title=t("Netwerkgegevens", "Network data"), netdata=None, missing=missing, findings=None,
                   findings_missing=None, report=report)
+
+
+async def _domain_proof_page(request, session, value: str, *, errors=(), status_code=200):
+    """The TXT record to publish for `value` (incidents hands out the same token until proven)."""
+    t = Texts(language(request))
+    record, problems, missing = await send(request, session, "incidents", "POST", "/netdata/claims/challenge",
+                                           "netdata", {"value": value})
+    summary, by_field = error_summary(list(errors) + problems, language(request), {"value"})
+    return render(request, "netdata_proof.html", status_code=422 if problems else (503 if missing else status_code),
+                  title=t("Eigendom van een domein bewijzen", "Prove ownership of a domain"), value=value,
+                  record=None if problems else record, missing=missing, errors=summary, field_errors=by_field)
+
+
+@router.post("/netwerkgegevens/domeinbewijs")
+async def domain_proof(request: Request, session: Session = Depends(page_session)):
+    form = await form_of(request)
+    return await _domain_proof_page(request, session, (form.get("value") or "").strip())
+
+
+@router.post("/netwerkgegevens/domeinbewijs/controleren")
+async def domain_proof_check(request: Request, session: Session = Depends(page_session)):
+    form = await form_of(request)
+    value = (form.get("value") or "").strip()
+    answer, errors, missing = await send(request, session, "incidents", "POST", "/netdata/claims/verify",
+                                         "netdata", {"value": value})
+    if not errors and not missing and isinstance(answer, dict) and answer.get("proven"):
+        return back(f"/netwerkgegevens?bewezen={quote(answer.get('value') or value)}")
+    if missing:
+        errors = [{"field": "value", **missing}]
+    return await _domain_proof_page(request, session, value, errors=errors, status_code=422)
 
 
 # ------------------------------------------------------------------ advisories and analyses
@@ -379,100 +460,54 @@ async def advisory_page(request: Request, publication_id: UUID, session: Session
 # ------------------------------------------------------------------ notification preferences
 
 
+DELIVERIES = ("immediately", "digest", "off")
+
+
+def preferences_change(form: dict[str, str], shown: list[dict]) -> dict[str, Any]:
+    """notify's PUT body: the choice per category posted as `categories_<category>`. Mandatory
+    categories have no input on the page; a value posted for one anyway goes through, so that
+    notify (the owner of the rule) refuses it and the person is told why."""
+    known = {c["category"] for c in shown} if shown else None
+    chosen = {}
+    for key, value in form.items():
+        if key.startswith("categories_") and value in DELIVERIES:
+            category = key.removeprefix("categories_")
+            if known is None or category in known:
+                chosen[category] = value
+    return {"categories": chosen}
+
+
+async def _preferences_page(request, session, *, status_code=200, errors=(), posted=None, notice=None,
+                            missing=None):
+    t = Texts(language(request))
+    prefs, prefs_missing = await fetch(request, session, "notify", "/preferences", "preferences")
+    categories = (prefs or {}).get("categories") if isinstance(prefs, dict) else None
+    summary, by_field = error_summary(list(errors), language(request),
+                                      {f"categories_{c['category']}" for c in categories or []})
+    return render(request, "preferences.html", status_code=status_code,
+                  title=t("Meldingsvoorkeuren", "Notification preferences"),
+                  categories=categories if isinstance(categories, list) else None,
+                  missing=missing or prefs_missing, posted=posted or {}, deliveries=DELIVERIES,
+                  errors=summary, field_errors=by_field, notice=notice)
+
+
 @router.get("/voorkeuren")
 async def preferences_page(request: Request, session: Session = Depends(page_session)):
     t = Texts(language(request))
-    prefs, missing = await fetch(request, session, "notify", "/preferences", "preferences")
-    return render(request, "preferences.html", title=t("Meldingsvoorkeuren", "Notification preferences"),
-                  prefs=prefs, missing=missing,
-                  notice=t("Opgeslagen.", "Saved.") if request.query_params.get("ok") else None)
+    return await _preferences_page(request, session,
+                                   notice=t("Opgeslagen.", "Saved.") if request.query_params.get("ok") else None)
 
 
 @router.post("/voorkeuren")
 async def preferences_save(request: Request, session: Session = Depends(page_session)):
-    t = Texts(language(request))
     form = await form_of(request)
-    body = {"channels": {k[4:]: v for k, v in form.items() if k.startswith("pref")},
-            "digest": form.get("digest") or None}
+    shown, _ = await fetch(request, session, "notify", "/preferences", "preferences")
+    body = preferences_change(form, (shown or {}).get("categories") if isinstance(shown, dict) else None)
     _, errors, missing = await send(request, session, "notify", "PUT", "/preferences", "preferences", body)
     if not errors and not missing:
         return back("/voorkeuren?ok=1")
-    summary, _ = error_summary(errors, language(request), set())
-    return render(request, "preferences.html", status_code=422 if errors else 503,
-                  title=t("Meldingsvoorkeuren", "Notification preferences"), prefs=None, missing=missing,
-                  errors=summary)
-
-
-# ------------------------------------------------------------------ CSIRT staff
-
-
-@router.get("/csirt/register")
-async def csirt_register(request: Request, session: Session = Depends(staff_session)):
-    t = Texts(language(request))
-    query = {k: v for k in ("q", "sector", "classification") if (v := request.query_params.get(k))}
-    data, missing = await fetch(request, session, "registry", "/csirt/organisations", "register", params=query)
-    return render(request, "csirt_register.html", title=t("Register", "Register"), data=data, missing=missing,
-                  query=query)
-
-
-@router.get("/csirt/triage")
-async def csirt_triage(request: Request, session: Session = Depends(staff_session)):
-    t = Texts(language(request))
-    data, missing = await fetch(request, session, "incidents", "/csirt/incidents", "triage")
-    deadlines, deadlines_missing = await fetch(request, session, "incidents", "/csirt/deadlines", "triage",
-                                               params={"within_hours": 24})
-    return render(request, "csirt_triage.html", title=t("Triage", "Triage"), data=data, missing=missing,
-                  deadlines=deadlines, deadlines_missing=deadlines_missing)
-
-
-@router.get("/csirt/publiceren")
-async def csirt_publishing(request: Request, session: Session = Depends(staff_session)):
-    t = Texts(language(request))
-    data, missing = await fetch(request, session, "content", "/publications", "publishing",
-                                params={"state": request.query_params.get("state") or "review"})
-    refusals, refusals_missing = await fetch(request, session, "content", "/advisories/refusals", "publishing")
-    return render(request, "csirt_publishing.html", title=t("Publiceren", "Publishing"), data=data,
-                  missing=missing, refusals=refusals, refusals_missing=refusals_missing,
-                  state=request.query_params.get("state") or "review")
-
-
-@router.post("/csirt/publiceren/{publication_id}/{action}")
-async def csirt_publishing_action(request: Request, publication_id: UUID, action: str,
-                                  session: Session = Depends(staff_session)):
-    if action not in ("submit", "approve", "reject", "withdraw"):
-        return back("/csirt/publiceren")
-    form = await form_of(request)
-    body = {"reason": form["reason"]} if form.get("reason") else {}
-    _, errors, missing = await send(request, session, "content", "POST",
-                                    f"/publications/{publication_id}/{action}", "publishing", body)
-    if not errors and not missing:
-        return back("/csirt/publiceren?state=published" if action == "approve" else "/csirt/publiceren")
-    t = Texts(language(request))
-    summary, _ = error_summary(errors, language(request), set())
-    return render(request, "csirt_publishing.html", status_code=422 if errors else 503,
-                  title=t("Publiceren", "Publishing"), data=None, missing=missing, refusals=None,
-                  refusals_missing=None, state="review", errors=summary)
-
-
-@router.get("/csirt/feeds")
-async def csirt_feeds(request: Request, session: Session = Depends(staff_session)):
-    t = Texts(language(request))
-    data, missing = await fetch(request, session, "incidents", "/netdata/feed-runs", "feeds")
-    return render(request, "csirt_feeds.html", title=t("Feeds", "Feeds"), data=data, missing=missing, report=None)
-
-
-@router.post("/csirt/feeds/upload")
-async def csirt_feed_run(request: Request, session: Session = Depends(staff_session)):
-    t = Texts(language(request))
-    try:
-        resp = await stream_through(request, session, "incidents", "/netdata/feed-runs", "feeds", form_file=True,
-                                    params={"name": request.query_params.get("name") or "feed"})
-        report, status, missing = json.loads(resp.body), resp.status_code, None
-    except DomainError as exc:
-        report, status = {"errors": [e.as_dict() for e in exc.errors]}, exc.status
-        missing = parts.unavailable("feeds", "unavailable") if exc.status == 503 else None
-    return render(request, "csirt_feeds.html", status_code=status if status >= 400 else 200,
-                  title=t("Feeds", "Feeds"), data=None, missing=missing, report=report)
+    return await _preferences_page(request, session, status_code=422 if errors else 503, errors=errors,
+                                   posted=form, missing=missing)
 
 
 def login_required_handler(request: Request, exc: LoginRequired) -> Response:
