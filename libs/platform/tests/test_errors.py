@@ -45,3 +45,17 @@ async def test_values_the_database_cannot_store_are_the_callers_422(exc, code):
     assert r.status_code == 422
     body = r.json()["errors"][0]
     assert body["code"] == code and body["message_nl"] and body["message_en"]
+
+
+def test_visible_text_refuses_blank_invisible_and_control_characters():
+    from pydantic import TypeAdapter, ValidationError
+
+    from weerbaar_platform.text import VisibleText
+
+    title = TypeAdapter(VisibleText(20))
+    assert title.validate_python("  Storing  ") == "Storing"
+    for bad, code in (("   ", "blank"), ("\u200b\u202e", "blank"), ("a\x00b", "control_character"),
+                      ("x" * 21, "string_too_long")):
+        with pytest.raises(ValidationError) as refused:
+            title.validate_python(bad)
+        assert refused.value.errors()[0]["type"] == code

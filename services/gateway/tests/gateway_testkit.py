@@ -51,6 +51,9 @@ class World:
     calls: list = field(default_factory=list)           # (host, method, path, org from token)
     people: dict = field(default_factory=dict)
     next_person: dict | None = None                     # who /authorize logs in (browser tests)
+    #: organisations someone else is known to belong to: like the real identity, the stand-in
+    #: refuses (403) to let a person act for one of those; a new one (just registered) is fine.
+    foreign_organisations: set = field(default_factory=set)
 
 
 def person(name: str, *, org: uuid.UUID | None, roles=("gebruiker", "beheerder_personen", "beheerder_netwerk")):
@@ -89,6 +92,9 @@ def fake_identity(world: World) -> FastAPI:
         who = world.refresh_tokens.pop(refresh_token, None)  # rotation: each works once
         if who is None:
             return JSONResponse({"error": "invalid_grant"}, 400)
+        if organisation_id and organisation_id != who["org"] and organisation_id in world.foreign_organisations:
+            world.refresh_tokens[refresh_token] = who  # refused before the token is used
+            return JSONResponse({"error": "invalid_request", "error_description": "not a member"}, 403)
         if organisation_id:  # act for another organisation (e.g. the one just registered)
             who.update(org=organisation_id)
         return token_answer(world, who)

@@ -3,7 +3,7 @@
 import json
 
 from content.domain.csaf.mandatory import MANDATORY_TESTS
-from content.domain.csaf.validate import validate_csaf, validate_document
+from content.domain.csaf.validate import MAX_NESTING, nesting_depth, validate_csaf, validate_document
 
 
 def test_bsi_advisory_is_accepted(csaf_data):
@@ -85,3 +85,22 @@ def test_mandatory_tests_do_not_run_on_a_document_the_schema_refuses(base_docume
 
 def test_every_mandatory_test_passes_the_sample_document(base_document):
     assert {test: run(base_document) for test, run in MANDATORY_TESTS.items() if run(base_document)} == {}
+
+
+def test_deeply_nested_json_is_refused_as_invalid_json_not_a_crash():
+    result = validate_csaf(b"[" * 100_000 + b"]" * 100_000)
+    assert result.failed_tests == ("json",) and result.document is None
+    assert "100" in result.findings[0].message_en and "100" in result.findings[0].message_nl
+
+
+def test_an_object_nested_past_the_limit_but_parseable_is_refused_before_the_schema(base_document):
+    deep: object = "x"
+    for _ in range(500):
+        deep = {"a": deep}
+    result = validate_csaf(json.dumps(base_document | {"x_deep": deep}).encode())
+    assert result.failed_tests == ("json",)
+
+
+def test_real_advisories_stay_far_below_the_nesting_limit(csaf_data):
+    for path in csaf_data.glob("*.json"):
+        assert nesting_depth(json.loads(path.read_bytes())) < MAX_NESTING / 4, path.name

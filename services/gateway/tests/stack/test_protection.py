@@ -154,6 +154,7 @@ async def test_every_state_changing_route_is_refused_without_a_valid_csrf_token(
 
 async def test_another_organisations_ids_in_the_path_get_404_on_every_read_and_write(portal):
     mine, theirs = uuid.uuid4(), uuid.uuid4()
+    portal.world.foreign_organisations.add(str(theirs))  # someone else's organisation
     await portal.login(person("Els", org=mine))
     csrf = await portal.csrf()
     scoped = [(m, r.path) for r in routes(portal.client.app) for m in r.methods if "{organisation_id}" in r.path
@@ -189,6 +190,8 @@ async def test_another_organisations_ids_in_the_path_get_404_on_every_read_and_w
     switch = await portal.client.post("/api/session/organisation", headers={"X-CSRF-Token": csrf},
                                       json={"organisation_id": str(theirs)})
     assert switch.status_code == 404
+    # ...and the session survives the refusal: the person still acts for their own organisation.
+    assert (await portal.client.get("/api/session")).json()["acting_organisation_id"] == str(mine)
 
 
 # ------------------------------------------------------------------ headers, security.txt

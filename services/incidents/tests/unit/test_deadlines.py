@@ -18,6 +18,7 @@ from incidents.domain.deadlines import (
     notification_deadline,
     reminder_schedule,
     resolve_became_aware,
+    resolve_incident_end,
     to_amsterdam,
 )
 from incidents.domain.errors import DomainError
@@ -203,3 +204,43 @@ def test_manual_clock_refuses_a_naive_time():
 
 def test_system_clock_gives_utc():
     assert SystemClock().now().utcoffset() == timedelta(0)
+
+
+# --- absurd years: refused by name, never an overflow ------------------------------------
+
+
+@pytest.mark.parametrize("typed", [
+    "0001-01-01T00:00:00Z", "0001-01-01T00:00:00+14:00", "0001-01-01 00:00", "1999-12-31T23:59:59Z",
+    "2000-01-01T00:30:00+01:00", "0025-10-20 14:30",
+])
+def test_awareness_before_2000_is_refused_naming_the_field(clock, typed):
+    with pytest.raises(DomainError) as refused:
+        resolve_became_aware(typed, clock=clock)
+    assert (refused.value.field, refused.value.code) == ("became_aware_at", "moment_out_of_range")
+    assert "2000" in refused.value.message_nl and "2000" in refused.value.message_en
+
+
+@pytest.mark.parametrize("typed", ["9999-12-31T23:59:59-12:00", "9999-12-31 23:59", "9998-12-31T23:59:59-12:00",
+                                   "2999-01-01T00:00:00Z"])
+def test_awareness_at_the_end_of_the_calendar_is_refused_without_overflow(clock, typed):
+    with pytest.raises(DomainError) as refused:
+        resolve_became_aware(typed, clock=clock)
+    assert refused.value.field == "became_aware_at"
+    assert refused.value.code in ("moment_out_of_range", "aware_in_future")
+
+
+def test_awareness_on_the_first_instant_of_2000_is_accepted(clock):
+    assert resolve_became_aware("2000-01-01T00:00:00Z", clock=clock).at == utc(2000, 1, 1)
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "morgen"])
+def test_incident_end_is_read_with_its_own_field_name(typed):
+    with pytest.raises(DomainError) as refused:
+        resolve_incident_end(typed)
+    assert refused.value.field == "incident_ended_at"
+
+
+def test_incident_end_in_a_dst_gap_names_the_end_field():
+    with pytest.raises(DomainError) as refused:
+        resolve_incident_end("2025-03-30 02:30")
+    assert (refused.value.field, refused.value.code) == ("incident_ended_at", "nonexistent_local_time")

@@ -8,7 +8,9 @@ import pathlib
 import random
 from datetime import UTC, datetime
 
-from incidents.domain.netdata import FeedReader, MatchedBy, Register, match_feed, parse_feed_time
+import pytest
+
+from incidents.domain.netdata import FeedReader, FeedUnreadable, MatchedBy, Register, match_feed, parse_feed_time
 
 FEEDS = shared_data("feeds")
 
@@ -142,3 +144,19 @@ def test_a_plain_list_of_addresses_is_a_feed_too():
 def test_feed_times_without_offset_are_utc_and_offsets_are_converted():
     assert parse_feed_time("2021-12-13 13:58:00") == datetime(2021, 12, 13, 13, 58, tzinfo=UTC)
     assert parse_feed_time("2021-12-13T14:58:00+01:00") == datetime(2021, 12, 13, 13, 58, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("feed", [
+    "ip,hostname\n198.51.100.1," + "a" * 200_000 + "\n",  # a field over csv's 128 KiB limit
+    "1" * 200_000 + "\n",  # the first line itself
+    'ip,hostname\n198.51.100.1,"' + "x\n" * 70_000,  # a quote left open swallows the rest
+], ids=["long-field", "long-first-line", "open-quote"])
+def test_a_field_beyond_the_csv_limit_makes_the_feed_unreadable_with_its_place(feed):
+    with pytest.raises(FeedUnreadable, match="line|first line"):
+        _match(feed)
+
+
+def test_a_field_beyond_the_csv_limit_in_the_evidence_pass_is_unreadable_too():
+    reader = FeedReader(io.StringIO("ip,note\n198.51.100.1,ok\n198.51.100.2," + "a" * 200_000 + "\n", newline=""))
+    with pytest.raises(FeedUnreadable):
+        reader.rows_by_number({1, 2})

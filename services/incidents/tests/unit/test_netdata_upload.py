@@ -212,3 +212,28 @@ def test_private_ranges_are_accepted_with_a_warning_naming_the_block():
     parsed = parse_entry("192.168.1.0/24")
     assert [w.code for w in parsed.warnings] == ["special_purpose_range"]
     assert "RFC 1918" in parsed.warnings[0].message_en
+
+
+# --- pathological files: refused as a whole with the reason, never an exception ----------
+
+
+def test_a_line_longer_than_the_limit_refuses_the_file_naming_the_line():
+    result = parse_upload(b"192.0.2.0/24\n" + b"1" * 200_000 + b"\n")
+    assert [(p.field, p.code) for p in result.problems] == [("file", "line_too_long")]
+    assert "2" in result.problems[0].message_en and result.outcomes == ()
+
+
+def test_a_json_file_on_one_long_line_is_still_read():
+    entries = [f"10.{i // 256}.{i % 256}.0/24" for i in range(20_000)]
+    result = parse_upload(json.dumps(entries).encode())
+    assert result.problems == () and len(result.outcomes) == 20_000
+
+
+def test_deeply_nested_json_is_refused_as_too_deep():
+    result = parse_upload(b"[" * 100_000 + b"]" * 100_000)
+    assert [(p.field, p.code) for p in result.problems] == [("file", "json_too_deep")]
+
+
+def test_a_csv_quote_left_open_is_refused_as_unreadable():
+    result = parse_upload(b'value;comment\n192.0.2.0/24;"open\n' + b"192.0.2.1;x\n" * 20_000)
+    assert [(p.field, p.code) for p in result.problems] == [("file", "csv_unreadable")]

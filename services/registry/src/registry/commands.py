@@ -248,28 +248,43 @@ async def _record_classification(conn, source, principal, before, after, *, chan
 
 
 MIN_DEREGISTRATION_REASON = 10
+# A reason is a few sentences; it is stored in the history and sent in an event, so a
+# pasted document (megabytes) is refused rather than copied into both.
+MAX_DEREGISTRATION_REASON = 2000
 
 
-async def deregister(pool: asyncpg.Pool, source: str, principal: Principal, org_id: UUID,
-                     reason: str, expected_version: int | None) -> db.Row:
-    """Leaving scope is a recorded state: the entry and its history stay."""
-    if len(reason.strip()) < MIN_DEREGISTRATION_REASON:
+def deregistration_reason(reason: str) -> str:
+    """The reason as stored: stripped, between the minimum and maximum length."""
+    text = reason.strip()
+    if len(text) < MIN_DEREGISTRATION_REASON:
         raise DomainError(
             "reason", "deregistration_reason_required",
             f"Schrijf op waarom de organisatie zich uitschrijft (ten minste "
             f"{MIN_DEREGISTRATION_REASON} tekens).",
             f"Write down why the organisation deregisters (at least "
             f"{MIN_DEREGISTRATION_REASON} characters).")
+    if len(text) > MAX_DEREGISTRATION_REASON:
+        raise DomainError(
+            "reason", "deregistration_reason_too_long",
+            f"Houd de reden kort: hoogstens {MAX_DEREGISTRATION_REASON} tekens.",
+            f"Keep the reason short: at most {MAX_DEREGISTRATION_REASON} characters.")
+    return text
+
+
+async def deregister(pool: asyncpg.Pool, source: str, principal: Principal, org_id: UUID,
+                     reason: str, expected_version: int | None) -> db.Row:
+    """Leaving scope is a recorded state: the entry and its history stay."""
+    reason = deregistration_reason(reason)
     async with pool.acquire() as conn, conn.transaction():
         before = await _locked(conn, org_id, expected_version)
         if before.status != "registered":
             raise _deregistered()
-        after = await db.save_deregistration(conn, org_id, reason=reason.strip(),
+        after = await db.save_deregistration(conn, org_id, reason=reason,
                                              expected_version=before.version)
         await db.add_version(conn, after, change="deregistered", changed_fields=["status"],
-                             reason=reason.strip(), by=principal.person_id,
+                             reason=reason, by=principal.person_id,
                              by_name=principal.name or None)
         await _publish(conn, source, EntityDeregisteredV1(
-            organisation_id=org_id, reason=reason.strip(), deregistered_by=principal.person_id,
+            organisation_id=org_id, reason=reason, deregistered_by=principal.person_id,
             registration_version=after.version))
     return after

@@ -5,7 +5,7 @@ from registry.entrypoints.exports import _cell
 from registry.entrypoints.views import etag, expected_version
 
 
-@pytest.mark.parametrize("header,version", [('"3"', 3), ('W/"3"', 3), ("12", 12)])
+@pytest.mark.parametrize("header,version", [('"3"', 3), (' "3" ', 3), ("12", 12)])
 def test_if_match_carries_the_version(header, version):
     assert expected_version(header) == version
     assert expected_version(etag(version)) == version
@@ -18,6 +18,14 @@ def test_if_match_missing_or_unreadable_is_428(header, code):
     with pytest.raises(DomainError) as caught:
         expected_version(header)
     assert (caught.value.status, caught.value.errors[0].code) == (428, code)
+
+
+@pytest.mark.parametrize("header", ['W/"3"', 'w/"3"', ' W/"1"'])
+def test_a_weak_etag_never_matches_so_if_match_fails_with_412(header):
+    with pytest.raises(DomainError) as caught:
+        expected_version(header)
+    assert (caught.value.status, caught.value.errors[0].code) == (412, "if_match_weak")
+    assert caught.value.errors[0].field == "If-Match"
 
 
 @pytest.mark.parametrize("value,cell", [

@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from weerbaar_contracts.events.content import (
     Audience as AudienceContract, PublicationPublishedV1, PublicationRevisedV1, PublicationWithdrawnV1)
 from weerbaar_platform import correlation, outbox
@@ -19,6 +19,7 @@ from ..adapters import audience as audience_json
 from ..adapters import publications as store
 from ..domain import publishing
 from ..domain.publishing import Publication
+from ..domain.text import Title
 from ..domain.tlp import Tlp
 from ..ingest import CsafRefused, ingest_csaf
 from .access import editor_of
@@ -95,19 +96,30 @@ async def list_refusals(request: Request, principal: Principal = Depends(_editor
 # ------------------------------------------------------------------ analyses and news
 
 
+class AudienceInput(AudienceContract):
+    """The audience as an editor sends it. The contract ignores unknown keys so that event
+    consumers survive a newer producer; from a person, an unknown key ("sector" for "sectors")
+    is a typo that would silently narrow the audience, so it is refused by name."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def as_contract(self) -> AudienceContract:
+        return AudienceContract.model_validate(self.model_dump())
+
+
 class NewPublication(BaseModel):
     kind: Literal["analysis", "news"]
-    title: str = Field(min_length=1, max_length=300)
+    title: Title
     body_markdown: str = Field(max_length=200_000)
     tlp: TlpLabel
-    audience: AudienceContract
+    audience: AudienceInput
 
 
 class PublicationEdit(BaseModel):
-    title: str | None = Field(None, min_length=1, max_length=300)
+    title: Title | None = None
     body_markdown: str | None = Field(None, max_length=200_000)
     tlp: TlpLabel | None = None
-    audience: AudienceContract | None = None
+    audience: AudienceInput | None = None
 
 
 class Note(BaseModel):
@@ -129,7 +141,7 @@ async def create_publication(body: NewPublication, request: Request,
     runtime = request.app.state.runtime
     publication_id = uuid4()
     draft = publishing.new_draft(str(publication_id), body.title, body.body_markdown, Tlp(body.tlp),
-                                 body.audience, editor_of(principal))
+                                 body.audience.as_contract(), editor_of(principal))
     async with runtime.pool.acquire() as conn, conn.transaction():
         await store.create_publication(conn, publication_id, body.kind, None, principal.person_id)
         await store.save(conn, draft, tlp_defaulted=False, document_id=None, changes=None)
@@ -162,7 +174,7 @@ async def edit_publication(publication_id: UUID, body: PublicationEdit, request:
         edited = publishing.edit(
             store.to_publication(row), editor_of(principal), title=body.title, body_markdown=body.body_markdown,
             tlp=Tlp(body.tlp) if body.tlp else None,
-            audience=body.audience)
+            audience=body.audience.as_contract() if body.audience else None)
         # An editor who sets the label has chosen it: it is no longer the configured default.
         return edited, _kept(row) | {"tlp_defaulted": row["tlp_defaulted"] and body.tlp is None}, None
     publication, _ = await _change_latest(request, publication_id, change)

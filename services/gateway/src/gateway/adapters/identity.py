@@ -8,9 +8,9 @@ import httpx
 class IdentityRefused(Exception):
     """identity said no (bad code, revoked refresh token...) or could not be reached."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, status: int | None = None):
         super().__init__(reason)
-        self.reason = reason
+        self.reason, self.status = reason, status
 
 
 class IdentityClient:
@@ -26,7 +26,7 @@ class IdentityClient:
         except httpx.HTTPError as exc:
             raise IdentityRefused(f"identity unreachable: {type(exc).__name__}") from None
         if resp.status_code != 200:
-            raise IdentityRefused(f"identity answered {resp.status_code}")
+            raise IdentityRefused(f"identity answered {resp.status_code}", resp.status_code)
         body = resp.json()
         if not isinstance(body, dict) or not {"access_token", "refresh_token", "person"} <= body.keys():
             raise IdentityRefused("identity's token answer lacks fields")

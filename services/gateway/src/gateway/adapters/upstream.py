@@ -27,6 +27,10 @@ class SessionEnded(Exception):
     """The refresh token no longer works (revoked, expired): the person has to log in again."""
 
 
+class NotAMember(Exception):
+    """identity refused to let the person act for that organisation; the session stays valid."""
+
+
 class Upstream:
     def __init__(self, http: httpx.AsyncClient, *, urls: dict[str, str], timeout: float,
                  sessions: SessionStore, identity: IdentityClient):
@@ -43,6 +47,8 @@ class Upstream:
             try:
                 body = await self.identity.refresh(current.refresh_token, organisation_id)
             except IdentityRefused as exc:
+                if organisation_id is not None and exc.status == 403:
+                    raise NotAMember() from None  # checked before the refresh token is used
                 raise SessionEnded(exc.reason) from None
             return with_tokens(current, body, datetime.now(timezone.utc))
 
@@ -85,8 +91,11 @@ class Upstream:
 
 
 def _checked(service: str, resp: httpx.Response) -> httpx.Response:
+    if resp.status_code == 503:
+        raise Unavailable(service, "answered 503")
     if resp.status_code >= 500:
-        raise Unavailable(service, f"answered {resp.status_code}")
+        # A fault, not downtime: say so, with the reference the service logged it under.
+        raise Unavailable(service, "failed")
     if resp.status_code in (404, 405) and _route_missing(resp):
         # The platform answers an unknown route with code http_404/http_405, a missing thing
         # with code not_found: the first means "this service has no such endpoint (yet)".

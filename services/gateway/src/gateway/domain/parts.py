@@ -20,9 +20,14 @@ PART_NAMES = {
 }
 
 
-def unavailable(part: str, reason: str) -> dict[str, Any]:
+def unavailable(part: str, reason: str, reference: str | None = None) -> dict[str, Any]:
     nl_name, en_name = PART_NAMES.get(part, (part, part))
-    if reason == "endpoint not available":
+    if reason == "failed":
+        ref_nl = f" Vermeld kenmerk {reference} als u contact opneemt." if reference else ""
+        ref_en = f" Quote reference {reference} if you contact us." if reference else ""
+        nl = f"Bij het onderdeel {nl_name} ging iets mis aan onze kant.{ref_nl} De rest van de pagina werkt gewoon."
+        en = f"Something went wrong on our side with the part {en_name}.{ref_en} The rest of the page works."
+    elif reason == "endpoint not available":
         nl = f"Het onderdeel {nl_name} is nog niet beschikbaar."
         en = f"The part {en_name} is not available yet."
     else:
@@ -31,6 +36,16 @@ def unavailable(part: str, reason: str) -> dict[str, Any]:
         en = (f"The part {en_name} is not available right now. The rest of the page works; "
               "try again in a few minutes.")
     return {"status": "unavailable", "message_nl": nl, "message_en": en}
+
+
+def refused(part: str, answer: Any) -> dict[str, Any]:
+    """A part the service refused to this person (e.g. a role they lack): its own reason."""
+    errors = answer.get("errors") if isinstance(answer, dict) else None
+    first = errors[0] if errors and isinstance(errors[0], dict) else {}
+    nl_name, en_name = PART_NAMES.get(part, (part, part))
+    return {"status": "unavailable",
+            "message_nl": first.get("message_nl") or f"U heeft geen toegang tot {nl_name}.",
+            "message_en": first.get("message_en") or f"You have no access to {en_name}."}
 
 
 def available(data: Any) -> dict[str, Any]:

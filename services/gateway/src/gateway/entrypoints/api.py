@@ -10,11 +10,12 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from weerbaar_platform import correlation
 from weerbaar_platform.errors import DomainError, NotFound
 
 from ..adapters import ratelimit
 from ..adapters.multipart_stream import NoFile, file_part
-from ..adapters.upstream import SessionEnded, Unavailable, Upstream
+from ..adapters.upstream import NotAMember, SessionEnded, Unavailable, Upstream
 from ..domain import parts
 from ..domain.session import Session
 from . import passthrough, routes
@@ -63,10 +64,12 @@ class ActingOrganisation(BaseModel):
 @router.post("/session/organisation", tags=["session"], summary="Act for another of my organisations")
 async def switch_organisation(body: ActingOrganisation, request: Request,
                               session: Session = Depends(require_session)) -> SessionOut:
-    if not any(o.id == body.organisation_id for o in session.organisations):
-        raise NotFound("organisation")
+    # identity decides, not the list from login time: an organisation registered since then
+    # is acted for at once; one the person is no member of is not found.
     try:
         fresh = await extras(request)["upstream"].fresh(session, organisation_id=str(body.organisation_id))
+    except NotAMember:
+        raise NotFound("organisation") from None
     except SessionEnded:
         raise NotLoggedIn() from None
     return session_out(fresh)
@@ -105,7 +108,7 @@ async def _part(name: str, work) -> tuple[dict, Any]:
     try:
         data = await work
     except Unavailable as exc:
-        return parts.unavailable(name, exc.reason), None
+        return parts.unavailable(name, exc.reason, correlation.current()), None
     except (ValueError, KeyError, TypeError, AttributeError):
         return parts.unavailable(name, "invalid answer"), None
     return parts.available(data), data

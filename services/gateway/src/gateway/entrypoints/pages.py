@@ -12,6 +12,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from weerbaar_platform.auth import STAFF_ROLES
+from weerbaar_platform import correlation
 from weerbaar_platform.errors import DomainError
 
 from ..adapters.upstream import SessionEnded, Unavailable
@@ -52,11 +53,13 @@ async def fetch(request: Request, session: Session, service: str, path: str, par
     try:
         resp = await extras(request)["upstream"].call(session, service, "GET", path, params=params)
     except Unavailable as exc:
-        return None, parts.unavailable(part, exc.reason)
+        return None, parts.unavailable(part, exc.reason, correlation.current())
     except SessionEnded:
         raise LoginRequired() from None
     if resp.status_code == 404:
         return None, None
+    if resp.status_code in (401, 403):
+        return None, parts.refused(part, _json_or_none(resp))
     if resp.status_code != 200:
         return None, parts.unavailable(part, f"answered {resp.status_code}")
     try:
@@ -71,9 +74,16 @@ async def call(request: Request, session: Session, service: str, method: str, pa
     try:
         return await extras(request)["upstream"].call(session, service, method, path, **kw), None
     except Unavailable as exc:
-        return None, parts.unavailable(part, exc.reason)
+        return None, parts.unavailable(part, exc.reason, correlation.current())
     except SessionEnded:
         raise LoginRequired() from None
+
+
+def _json_or_none(resp) -> Any:
+    try:
+        return resp.json()
+    except ValueError:
+        return None
 
 
 def refusal_of(resp) -> tuple[Any, list[dict]]:

@@ -23,6 +23,8 @@ from fastapi.responses import JSONResponse, Response
 from weerbaar_platform.auth import STAFF_ROLES
 from weerbaar_platform.errors import DomainError, NotFound
 
+from weerbaar_platform import correlation
+
 from ..adapters.upstream import SessionEnded, Unavailable
 from ..domain.parts import unavailable
 from ..domain.session import Session
@@ -48,9 +50,13 @@ class Route:
 
 
 class ServiceUnavailable(DomainError):
+    """503 when a service is down or slow; 502 when it failed (a fault to report, not downtime)."""
+
     def __init__(self, part: str, reason: str):
-        msg = unavailable(part, reason)
-        super().__init__("(service)", "unavailable", msg["message_nl"], msg["message_en"], 503)
+        msg = unavailable(part, reason, correlation.current())
+        failed = reason == "failed"
+        super().__init__("(service)", "service_failed" if failed else "unavailable", msg["message_nl"],
+                         msg["message_en"], 502 if failed else 503)
 
 
 def check_scope(session: Session, scope: Scope, organisation_id: UUID | None) -> None:

@@ -51,6 +51,15 @@ class AwarenessMoment:
     notice: Notice | None = None
 
 
+# No moment a constituent reports lies before this: earlier ones are typos (year 1, a
+# two-digit year read as the first century). The floor also keeps every instant far from
+# the ends of Python's calendar, so offset and deadline arithmetic cannot overflow.
+EARLIEST_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
+# Wall-clock years outside this window are refused before any offset is applied: a UTC
+# offset shifts an instant by less than a day, so conversion inside it never overflows.
+_SAFE_WALL_YEARS = range(EARLIEST_MOMENT.year - 1, 9999)
+
+
 def resolve_became_aware(
     value: datetime | str,
     *,
@@ -62,13 +71,10 @@ def resolve_became_aware(
 
     With an offset the value is taken as is. Without one it is read as wall-clock time
     in ``zone``: a time that happened twice is flagged and the earlier instant used
-    (the stricter deadlines); a time that never happened is refused.
+    (the stricter deadlines); a time that never happened is refused. The moment must lie
+    between ``EARLIEST_MOMENT`` and now (plus clock skew).
     """
-    local = _parse(value)
-    if local.tzinfo is not None and local.utcoffset() is not None:
-        moment = AwarenessMoment(at=local.astimezone(UTC))
-    else:
-        moment = _resolve_wall_time(local, zone)
+    moment = read_moment(value, field="became_aware_at", zone=zone)
     if moment.at > clock.now() + skew:
         raise DomainError(
             "became_aware_at",
@@ -79,7 +85,39 @@ def resolve_became_aware(
     return moment
 
 
-def _parse(value: datetime | str) -> datetime:
+def resolve_incident_end(value: datetime | str, *, zone: ZoneInfo = AMSTERDAM) -> AwarenessMoment:
+    """The end of an incident, read by the same zone rules as the moment of becoming aware.
+
+    Whether it lies between that moment and now is ``reporting.record_incident_end``'s rule.
+    """
+    return read_moment(value, field="incident_ended_at", zone=zone)
+
+
+def read_moment(value: datetime | str, *, field: str, zone: ZoneInfo = AMSTERDAM) -> AwarenessMoment:
+    """One instant a person typed, as UTC; refused (naming ``field``) when unreadable,
+    nonexistent in ``zone`` or before ``EARLIEST_MOMENT``."""
+    local = _parse(value, field)
+    if local.year not in _SAFE_WALL_YEARS:
+        raise _out_of_range(field)
+    if local.tzinfo is not None and local.utcoffset() is not None:
+        moment = AwarenessMoment(at=local.astimezone(UTC))
+    else:
+        moment = _resolve_wall_time(local, zone, field)
+    if moment.at < EARLIEST_MOMENT:
+        raise _out_of_range(field)
+    return moment
+
+
+def _out_of_range(field: str) -> DomainError:
+    return DomainError(
+        field,
+        "moment_out_of_range",
+        "Dit tijdstip moet tussen 1 januari 2000 en nu liggen. Controleer het jaartal.",
+        "This moment must lie between 1 January 2000 and now. Check the year.",
+    )
+
+
+def _parse(value: datetime | str, field: str) -> datetime:
     if isinstance(value, datetime):
         return value
     try:
@@ -87,21 +125,21 @@ def _parse(value: datetime | str) -> datetime:
         return datetime.fromisoformat(value.strip())
     except ValueError:
         raise DomainError(
-            "became_aware_at",
+            field,
             "invalid_datetime",
             f"'{value}' is geen geldige datum en tijd; gebruik bijvoorbeeld 2025-10-26 14:30.",
             f"'{value}' is not a valid date and time; use for example 2025-10-26 14:30.",
         ) from None
 
 
-def _resolve_wall_time(naive: datetime, zone: ZoneInfo) -> AwarenessMoment:
+def _resolve_wall_time(naive: datetime, zone: ZoneInfo, field: str) -> AwarenessMoment:
     earlier = naive.replace(tzinfo=zone, fold=0)
     later = naive.replace(tzinfo=zone, fold=1)
     # zoneinfo quietly accepts times inside the spring gap; a round trip through UTC
     # shows them, because they come back as a different wall-clock time.
     if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
         raise DomainError(
-            "became_aware_at",
+            field,
             "nonexistent_local_time",
             f"{naive:%Y-%m-%d %H:%M} bestaat niet in {zone.key}: de klok sprong die nacht "
             "een uur vooruit (zomertijd). Geef de tijd met UTC-verschil, bijvoorbeeld +01:00 of +02:00.",
@@ -116,7 +154,7 @@ def _resolve_wall_time(naive: datetime, zone: ZoneInfo) -> AwarenessMoment:
         ambiguous=True,
         later_alternative=second,
         notice=Notice(
-            "became_aware_at",
+            field,
             "ambiguous_local_time",
             f"{naive:%Y-%m-%d %H:%M} kwam in {zone.key} twee keer voor (einde zomertijd). "
             f"We gaan uit van de eerste keer ({earlier:%H:%M %z}); de termijnen rekenen daarmee.",

@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from incidents.domain.reporting import Email
+from incidents.domain.text import visible_text
 
 
 def _clean(text: str) -> str:
@@ -38,6 +39,6 @@ class PublicReport(BaseModel):
 
     contact: PublicContact
     organisation_name: ShortText | None = None
-    title: ShortText
+    title: Annotated[ShortText, AfterValidator(visible_text)]
     description: LongText
     became_aware_at: Annotated[str, Field(max_length=40)] | None = None

@@ -3,7 +3,6 @@ and read its own incidents back (never the CSIRT's internal notes)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -15,8 +14,7 @@ from weerbaar_platform.auth import Principal, current_principal
 from weerbaar_platform.errors import NotFound
 
 from incidents.adapters import deadlines, incidents, organisations
-from incidents.domain.deadlines import resolve_became_aware, to_amsterdam
-from incidents.domain.errors import DomainError
+from incidents.domain.deadlines import resolve_became_aware, resolve_incident_end, to_amsterdam
 from incidents.domain.reporting import (
     STAGE_MODELS,
     Stage,
@@ -27,6 +25,7 @@ from incidents.domain.reporting import (
     submit_stage,
 )
 from incidents.domain.stix import IncidentExport, Organisation, to_stix_bundle
+from incidents.domain.text import Title
 from incidents.entrypoints import views
 from incidents.entrypoints.detail import organisation_view
 from incidents.entrypoints.common import (
@@ -45,7 +44,7 @@ router = APIRouter(prefix="/incidents", tags=["incidents"])
 class OpenIncident(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=1, max_length=200)
+    title: Title
     #: ISO 8601, with offset ("2025-10-26T02:30:00+02:00") or without (read as Europe/Amsterdam).
     became_aware_at: str = Field(min_length=1, max_length=40)
 
@@ -78,7 +77,7 @@ async def open_incident(body: OpenIncident, request: Request,
         state, open_deadlines = open_reporting(in_nis2_scope=statutory, became_aware_at=moment.at)
         await incidents.insert(
             conn, id=incident_id, reference=await incidents.next_reference(conn, to_amsterdam(now)),
-            organisation_id=organisation_id, channel="portal", title=body.title.strip(), statutory=statutory,
+            organisation_id=organisation_id, channel="portal", title=body.title, statutory=statutory,
             became_aware_at=moment.at, became_aware_input=body.became_aware_at,
             became_aware_ambiguous=moment.ambiguous, became_aware_later=moment.later_alternative,
             reporting_state=state.model_dump(mode="json"), reported_by=principal.person_id,
@@ -167,11 +166,7 @@ async def incident_ended(incident_id: UUID, body: IncidentEnded, request: Reques
                          principal: Principal = Depends(current_principal)) -> dict:
     """The incident is over: after a progress report this starts the final report's month."""
     clock = clock_of(request)
-    try:
-        # Read with the same zone rules; the range (not in the future) is record_incident_end's.
-        ended = resolve_became_aware(body.incident_ended_at, clock=clock, skew=timedelta(days=36_500))
-    except DomainError as refused:
-        raise DomainError("incident_ended_at", refused.code, refused.message_nl, refused.message_en) from None
+    ended = resolve_incident_end(body.incident_ended_at)  # refuses before any read or write
     now = clock.now()
     async with pool_of(request).acquire() as conn, conn.transaction():
         row = await own_incident(conn, principal, incident_id, for_update=True)

@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from weerbaar_contracts.events.netdata import ConflictRaisedV1, NetworkDataChangedV1
 from weerbaar_platform import outbox
 from weerbaar_platform.auth import BEHEERDER_NETWERK, Principal, current_principal
@@ -123,8 +123,12 @@ async def versions(request: Request, organisation_id: UUID | None = None,
         return {"organisation_id": str(org), "versions": await store.versions(conn, org)}
 
 
+#: Versions are numbered from 1 in a PostgreSQL integer column; a number beyond it cannot exist.
+MAX_VERSION = 2**31 - 1
+
+
 @router.get("/versions/{number}")
-async def version(request: Request, number: int, organisation_id: UUID | None = None,
+async def version(request: Request, number: int = Path(ge=1, le=MAX_VERSION), organisation_id: UUID | None = None,
                   principal: Principal = Depends(current_principal)):
     org = organisation_to_read(principal, organisation_id)
     async with request.app.state.runtime.pool.acquire() as conn:

@@ -18,7 +18,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from registry.domain.errors import Problem, raise_problem
 
 
 class SizeClass(StrEnum):
@@ -41,14 +45,52 @@ SMALL_CEILING = Ceiling(SizeClass.SMALL, 50, Decimal(10_000_000), Decimal(10_000
 MICRO_CEILING = Ceiling(SizeClass.MICRO, 10, Decimal(2_000_000), Decimal(2_000_000))
 
 
+# Upper bounds far above any real enterprise (the largest employers have a few million staff,
+# the largest turnovers are below a trillion euro): they only stop typos and hostile input
+# (10**30, a 5000-digit amount, 1e999999999) before they reach arithmetic and storage.
+MAX_EMPLOYEES = 10_000_000
+MAX_AMOUNT_EUR = Decimal(10) ** 13
+_CENT = Decimal("0.01")
+
+
+def _plausible_headcount(value: int) -> int:
+    if value > MAX_EMPLOYEES:
+        raise_problem(Problem(
+            "employees_implausible",
+            "Vul het aantal medewerkers (jaarlijkse arbeidseenheden) in; meer dan 10 miljoen is niet mogelijk.",
+            "Enter the number of employees (annual work units); more than 10 million is not possible.",
+        ))
+    return value
+
+
+def _plausible_amount(value: Decimal) -> Decimal:
+    if value > MAX_AMOUNT_EUR:
+        raise_problem(Problem(
+            "amount_implausible",
+            "Vul het bedrag in euro in; meer dan 10 biljoen euro is niet mogelijk.",
+            "Enter the amount in euros; more than 10 trillion euros is not possible.",
+        ))
+    if value != value.quantize(_CENT):
+        raise_problem(Problem(
+            "amount_fraction_of_cent",
+            "Een bedrag heeft hoogstens twee cijfers achter de komma.",
+            "An amount has at most two digits after the decimal point.",
+        ))
+    return value
+
+
+#: Euros: finite (pydantic refuses NaN and Infinity), not negative, plausible, whole cents.
+Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), AfterValidator(_plausible_amount)]
+
+
 class CompanySize(BaseModel):
     """Consolidated figures of the last closed financial year."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    employees: int = Field(ge=0)  # annual work units (jaarlijkse arbeidseenheden)
-    annual_turnover_eur: Decimal = Field(ge=0)
-    balance_sheet_total_eur: Decimal = Field(ge=0)
+    employees: Annotated[int, Field(ge=0), AfterValidator(_plausible_headcount)]  # annual work units (jaarlijkse arbeidseenheden)
+    annual_turnover_eur: Amount
+    balance_sheet_total_eur: Amount
 
 
 @dataclass(frozen=True)

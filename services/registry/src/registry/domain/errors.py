@@ -57,7 +57,9 @@ _BUILTIN_MESSAGES: dict[str, tuple[str, str]] = {
     "int_type": ("Vul een geheel getal in.", "Enter a whole number."),
     "int_parsing": ("Vul een geheel getal in.", "Enter a whole number."),
     "int_from_float": ("Vul een geheel getal in.", "Enter a whole number."),
+    "int_parsing_size": ("Dit getal is te groot.", "This number is too large."),
     "decimal_type": ("Vul een bedrag in.", "Enter an amount."),
+    "finite_number": ("Vul een eindig getal in.", "Enter a finite number."),
     "decimal_parsing": ("Vul een bedrag in.", "Enter an amount."),
     "greater_than_equal": (
         "Deze waarde mag niet negatief zijn.", "This value must not be negative."),

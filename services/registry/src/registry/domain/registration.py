@@ -9,13 +9,24 @@ one message).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from registry.domain.contact_details import (
+    EU_MEMBER_STATES,
     Address,
     EmailAddress,
     MemberState,
@@ -39,6 +50,31 @@ class NetcodeImpact(StrEnum):
     CRITICAL_IMPACT = "critical_impact"
 
 
+def _visible_name(name: str) -> str:
+    # Stripping leaves zero-width spaces and direction marks: a name made only of those
+    # shows as nothing in every list, so at least one letter or digit is required. Control
+    # characters (NUL, escape, line breaks) never belong in a name and break storage and logs.
+    if not any(ch.isalnum() for ch in name) or any(unicodedata.category(ch) == "Cc" for ch in name):
+        raise_problem(Problem(
+            "name_not_visible",
+            "Vul de statutaire naam in: ten minste één letter of cijfer, zonder stuurtekens.",
+            "Enter the legal name: at least one letter or digit, without control characters.",
+        ))
+    return name
+
+
+def _at_most_all_member_states(value: Any) -> Any:
+    # Checked before each code is read: the EU has 27 member states, and a list of 100,000
+    # codes is refused at once, not after validating every one of them.
+    if isinstance(value, list | tuple) and len(value) > len(EU_MEMBER_STATES):
+        raise_problem(Problem(
+            "member_states_too_many",
+            f"Kies hoogstens {len(EU_MEMBER_STATES)} lidstaten; elke lidstaat één keer.",
+            f"Choose at most {len(EU_MEMBER_STATES)} Member States; each one once.",
+        ))
+    return value
+
+
 class Registration(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -52,7 +88,7 @@ class Registration(BaseModel):
     kvk_number: KvkNumber | None = Field(default=None, validate_default=True)
     rsin: Rsin | None = Field(default=None, validate_default=True)
     oin: Oin | None = Field(default=None, validate_default=True)
-    legal_name: Annotated[str, Field(min_length=1, max_length=300)]
+    legal_name: Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_visible_name)]
 
     # --- where and how to reach it ---
     visiting_address: Address
@@ -64,7 +100,8 @@ class Registration(BaseModel):
     group_mailbox: EmailAddress | None = None
 
     # --- scope ---
-    member_states: tuple[MemberState, ...]  # where it provides services (NIS2 art. 2(1))
+    # where it provides services (NIS2 art. 2(1))
+    member_states: Annotated[tuple[MemberState, ...], BeforeValidator(_at_most_all_member_states)]
     size: CompanySize | None = Field(default=None, validate_default=True)
     netcode: NetcodeImpact | None = None
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from weerbaar_platform.auth import Principal, current_principal
 
 from registry import commands
@@ -91,11 +91,11 @@ async def eu_registry_report(request: Request, _: StaffDep,
 
 class Override(BaseModel):
     final: Nis2Class
-    reason: str
+    reason: str = Field(max_length=2000)  # a few sentences, stored in the history and the event
 
 
 class Lift(BaseModel):
-    reason: str = ""
+    reason: str = Field("", max_length=2000)
 
 
 @router.post("/organisations/{org_id}/classification")

@@ -15,9 +15,16 @@ def etag(version: int) -> str:
 
 
 def expected_version(if_match: str | None) -> int:
-    """The version the client last saw, from If-Match. Without it an update could overwrite a
-    change the person never saw, so it is required (428), and `*` does not count."""
-    tag = (if_match or "").strip().removeprefix("W/").strip('"')
+    """The version the client last saw, from If-Match.
+
+    - missing or unreadable (also `*`): 428. Without it an update could overwrite a change
+      the person never saw, so it is required.
+    - a weak tag (`W/"3"`): 412. RFC 9110 compares If-Match strongly, so a weak tag never
+      matches; we issue only strong tags, so it is a client that rewrote ours.
+    - a version that is no longer current: 409 `version_conflict` (see commands), because
+      that one tells the person someone else changed the entry meanwhile.
+    """
+    tag = (if_match or "").strip()
     if not if_match:
         raise DomainError(
             "If-Match", "precondition_required",
@@ -25,6 +32,14 @@ def expected_version(if_match: str | None) -> int:
             "If-Match), zodat u niet ongemerkt andermans wijziging overschrijft.",
             "Send the version you are changing (the ETag of the GET response, in the If-Match "
             "header), so that you never overwrite someone else's change unseen.", 428)
+    if tag[:2].upper() == "W/":
+        raise DomainError(
+            "If-Match", "if_match_weak",
+            "Een zwakke ETag (W/...) komt nooit overeen. Stuur de ETag precies zoals u hem bij het "
+            "ophalen kreeg, zoals \"3\".",
+            "A weak ETag (W/...) never matches. Send the ETag exactly as you received it, such as "
+            "\"3\".", 412)
+    tag = tag.strip('"')
     if not tag.isascii() or not tag.isdigit():
         raise DomainError(
             "If-Match", "if_match_invalid",

@@ -16,6 +16,9 @@ from .mandatory import MANDATORY_TESTS
 from .schema import schema_findings
 
 _BOM = b"\xef\xbb\xbf"
+# Real advisories nest a few dozen levels at most (branches in branches of the product tree);
+# far deeper input is an attack on the recursive schema and mandatory-test walkers.
+MAX_NESTING = 100
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,33 @@ def parse(raw: bytes) -> tuple[dict[str, Any] | None, Finding | None]:
     except json.JSONDecodeError as error:
         return None, Finding("json", "", f"The file is not valid JSON: {error}.",
                              f"Het bestand is geen geldige JSON: {error}.")
+    except RecursionError:
+        return None, _too_deep()
     if not isinstance(document, dict):
         return None, Finding("json", "", "A CSAF document is a JSON object.", "Een CSAF-document is een JSON-object.")
+    if nesting_depth(document) > MAX_NESTING:
+        return None, _too_deep()
     return document, None
+
+
+def nesting_depth(value: Any) -> int:
+    """How many objects and arrays lie inside each other at the deepest point (without recursion)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        node, depth = todo.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        todo.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
+def _too_deep() -> Finding:
+    return Finding("json", "", f"The file nests objects and arrays more than {MAX_NESTING} levels deep; "
+                               "a CSAF document never does.",
+                   f"Het bestand nest objecten en lijsten meer dan {MAX_NESTING} niveaus diep; "
+                   "een CSAF-document doet dat nooit.")
 
 
 def validate_document(document: dict[str, Any]) -> CsafValidation:

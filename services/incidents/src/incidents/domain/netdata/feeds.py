@@ -118,12 +118,19 @@ class FeedReader:
         """A second pass: the rows whose number (see ``Finding.rows``) is in ``wanted``."""
         found: dict[int, list[str]] = {}
         number = 0
-        for row in self._reader:
-            if row:
-                number += 1
-                if number in wanted:
-                    found[number] = row
+        try:
+            for row in self._reader:
+                if row:
+                    number += 1
+                    if number in wanted:
+                        found[number] = row
+        except csv.Error as exc:
+            raise self.unreadable(exc) from None
         return found
+
+    def unreadable(self, exc: csv.Error) -> FeedUnreadable:
+        """``csv.Error`` (a field over csv's 128 KiB limit, a stray NUL) as a refusal with a place."""
+        return FeedUnreadable(f"line {self.line_number}: {exc}")
 
     def _first_line(self) -> str | None:
         for line in self._lines:
@@ -131,6 +138,10 @@ class FeedReader:
             if line.strip() and not line.startswith("#"):
                 return line.lstrip("\ufeff")
         return None
+
+
+class FeedUnreadable(ValueError):
+    """The feed cannot be read as CSV; the message says where and why."""
 
 
 def _uncommented(lines: Iterable[str]) -> Iterator[str]:
@@ -147,7 +158,10 @@ def _layout(first: str | None) -> tuple[FeedLayout, bool]:
     if first is None:
         return FeedLayout(columns=("ip",), ip=0), False
     delimiter = max(_DELIMITERS, key=first.count)
-    cells = [c.strip().lower() for c in next(csv.reader([first], delimiter=delimiter))]
+    try:
+        cells = [c.strip().lower() for c in next(csv.reader([first], delimiter=delimiter))]
+    except csv.Error as exc:
+        raise FeedUnreadable(f"first line: {exc}") from None
     is_header = any(c in _ALIASES["ip"] or c in _ALIASES["hostname"] for c in cells)
     if not is_header:  # a plain list of addresses, one per line
         return FeedLayout(columns=("ip",), delimiter=delimiter, ip=0), False

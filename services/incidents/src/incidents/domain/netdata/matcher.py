@@ -27,6 +27,7 @@ nothing: they hold no cycles).
 from __future__ import annotations
 
 import bisect
+import csv
 import gc
 import ipaddress
 import socket
@@ -211,6 +212,8 @@ def match_feed(feed: FeedReader, register: Register) -> MatchResult:
             if not _match_fallback(row, address, total, register, layout, other):
                 unmatched += 1
         findings = _findings(by_address, other)
+    except csv.Error as exc:
+        raise feed.unreadable(exc) from None
     finally:
         if gc_was_enabled:
             gc.enable()

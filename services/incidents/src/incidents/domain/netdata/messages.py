@@ -154,6 +154,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Een JSON-upload moet een lijst van teksten of van objecten zijn.",
         "A JSON upload must be a list of strings or of objects.",
     ),
+    "json_too_deep": (
+        "Het JSON-bestand is te diep genest. Een upload is een platte lijst van teksten of objecten.",
+        "The JSON file is nested too deeply. An upload is a flat list of strings or objects.",
+    ),
+    "line_too_long": (
+        "Regel {line} is langer dan {limit} tekens; een regel bevat één waarde. Controleer het bestand.",
+        "Line {line} is longer than {limit} characters; a line holds one value. Check the file.",
+    ),
+    "csv_unreadable": (
+        "Het CSV-bestand kan niet worden gelezen (staat er een aanhalingsteken open?): {reason}",
+        "The CSV file cannot be read (is a quote left open?): {reason}",
+    ),
     "json_bad_item": (
         "Dit item is geen tekst, getal of object met een 'value'.",
         "This item is not a string, a number or an object with a 'value'.",

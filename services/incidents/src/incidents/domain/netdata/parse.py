@@ -39,6 +39,9 @@ from .networks import looks_like_network, parse_network, parse_range_with_length
 _TRAILING_COMMENT = re.compile(r"\s+[;#].*$")
 _COMMENT_START = ("#", ";")
 _DELIMITERS = ("\t", ";", ",", "|")
+# The longest line a text or CSV upload may have: an entry with its comment fits many times
+# over, and it stays far below the csv module's own field limit (128 KiB).
+MAX_LINE_CHARS = 4096
 
 # Column names, English and Dutch, lower case.
 _VALUE_COLUMNS = ("value", "waarde", "entry", "prefix", "network", "netwerk", "cidr", "asn", "domain", "domein")
@@ -87,16 +90,21 @@ def parse_upload(data: bytes, *, kind: Kind | None = None, warn_documentation: b
         return UploadResult("text", (), (notice("not_utf8", field="file"),))
     if text.lstrip()[:1] in ("[", "{"):
         fmt, outcomes, problems = "json", *_json_outcomes(text, kind, warn_documentation)
-    else:
+        return UploadResult(fmt, tuple(_with_notes(outcomes)), tuple(problems))
+    # JSON may be one long line; text and CSV hold one short entry per line.
+    too_long = next((n for n, line in enumerate(text.split("\n"), start=1) if len(line) > MAX_LINE_CHARS), None)
+    if too_long is not None:
+        return UploadResult("text", (), (notice("line_too_long", field="file", line=too_long, limit=MAX_LINE_CHARS),))
+    try:
         delimiter = _sniff_delimiter(text)
         if delimiter is None:
-            fmt, outcomes, problems = "text", list(_text_outcomes(text, kind, warn_documentation)), []
-        else:
-            header: list[str] = []
-            outcomes = list(_csv_outcomes(text, delimiter, kind, warn_documentation, header))
-            fmt, problems = "csv", []
-            return UploadResult(fmt, tuple(_with_notes(outcomes)), (), tuple(header))
-    return UploadResult(fmt, tuple(_with_notes(outcomes)), tuple(problems))
+            return UploadResult("text", tuple(_with_notes(list(_text_outcomes(text, kind, warn_documentation)))), ())
+        header: list[str] = []
+        outcomes = list(_csv_outcomes(text, delimiter, kind, warn_documentation, header))
+    except csv.Error as exc:
+        # A quote left open can swallow the rest of the file into one field past csv's limit.
+        return UploadResult("csv", (), (notice("csv_unreadable", field="file", reason=str(exc)),))
+    return UploadResult("csv", tuple(_with_notes(outcomes)), (), tuple(header))
 
 
 # -- decoding and format detection -------------------------------------------------------
@@ -253,6 +261,9 @@ def _json_outcomes(text: str, kind: Kind | None, warn_doc: bool) -> tuple[list[E
         items = json.loads(text)
     except json.JSONDecodeError as exc:
         return [], [notice("invalid_json", field="file", reason=str(exc))]
+    except RecursionError:
+        # An upload is a flat list; thousands of nested brackets are an attack or a broken export.
+        return [], [notice("json_too_deep", field="file")]
     if not isinstance(items, list):
         return [], [notice("json_not_a_list", field="file")]
     outcomes = []
