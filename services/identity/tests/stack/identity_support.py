@@ -19,11 +19,12 @@ from identity.settings import DEV_GATEWAY_REDIRECT_URIS, DEV_GATEWAY_SECRET, Ide
 from weerbaar_contracts import new_event, topics
 from weerbaar_contracts.envelope import CloudEvent
 from weerbaar_contracts.events.registry import EntityRegisteredV1
-from weerbaar_platform.testing import running_service
+from weerbaar_platform.testing import load_local_stack, running_service
 
-IDP_BASE = "http://127.0.0.1:28090"
-#: The redirect URIs the local stand-in IdP has registered for identity.
-PUBLIC_URL = "http://127.0.0.1:28081"
+_LOCAL = load_local_stack()
+IDP_BASE = f"http://127.0.0.1:{_LOCAL.IDP_PORT}"
+#: The redirect URIs the local stand-in IdP has registered for identity (from the stack's ports).
+PUBLIC_URL = f"http://127.0.0.1:{_LOCAL.SERVICE_PORTS['identity']}"
 GATEWAY_CALLBACK = DEV_GATEWAY_REDIRECT_URIS[0]
 KVK_DRINKWATER, KVK_ENERGIE = "12345678", "87654321"
 
