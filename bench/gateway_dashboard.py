@@ -26,8 +26,17 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN = os.environ.get("WEERBAAR_DATABASE_ADMIN_URL", "postgresql://weerbaar@127.0.0.1:28432/postgres")
-KAFKA = os.environ.get("WEERBAAR_KAFKA_BOOTSTRAP", "127.0.0.1:28092")
+
+
+def _stack_addresses() -> tuple[str, str]:
+    """PostgreSQL and Kafka of this checkout's local stack, on whatever ports it was given."""
+    from weerbaar_platform.testing import load_local_stack
+
+    local = load_local_stack()
+    return local.DATABASE_ADMIN_URL, local.KAFKA_BOOTSTRAP
+
+
+PG_ADMIN, KAFKA = _stack_addresses()
 ORG = str(uuid.UUID(int=42))
 
 

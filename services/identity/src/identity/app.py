@@ -37,7 +37,8 @@ def create_app(settings: IdentitySettings, clock: Clock = system_clock) -> FastA
             ctx.upstreams[idp] = UpstreamIdp(idp, issuer=settings.upstream_issuer(idp),
                                              client_id=settings.idp_client_id,
                                              client_secret=settings.idp_client_secret,
-                                             redirect_uri=settings.callback_url(idp))
+                                             redirect_uri=settings.callback_url(idp),
+                                             backchannel=settings.upstream_backchannel(idp))
 
     spec = ServiceSpec(
         name="identity",

@@ -40,6 +40,9 @@ class IdentitySettings(ServiceSettings):
     public_url: str | None = None
     #: Base of the upstream IdPs; issuers are {idp_base}/ssonrijk and {idp_base}/eherkenning.
     idp_base: str | None = None
+    #: Where identity itself reaches the IdPs when that differs from idp_base, the address
+    #: browsers use (Docker Compose: http://idp:28090 beside http://localhost:28090).
+    idp_backchannel_base: str | None = None
     ssonrijk_issuer: str | None = None
     eherkenning_issuer: str | None = None
     idp_client_id: str = "weerbaar-identity"
@@ -108,6 +111,9 @@ class IdentitySettings(ServiceSettings):
     def upstream_issuer(self, idp: str) -> str:
         explicit = self.ssonrijk_issuer if idp == "ssonrijk" else self.eherkenning_issuer
         return explicit or f"{self.idp_base.rstrip('/')}/{idp}"
+
+    def upstream_backchannel(self, idp: str) -> str | None:
+        return f"{self.idp_backchannel_base.rstrip('/')}/{idp}" if self.idp_backchannel_base else None
 
     def callback_url(self, idp: str) -> str:
         return f"{self.public_url.rstrip('/')}/login/{idp}/callback"

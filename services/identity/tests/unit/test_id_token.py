@@ -48,3 +48,21 @@ def test_bad_tokens_are_rejected(bad):
     }[bad]()
     with pytest.raises(IdTokenRejected):
         verify(tok)
+
+
+def test_the_backchannel_changes_only_where_identity_calls_the_idp():
+    from identity.adapters.upstream import UpstreamIdp
+
+    idp = UpstreamIdp("eherkenning", issuer="http://localhost:28090/eherkenning", client_id=CLIENT,
+                      client_secret="s" * 16, redirect_uri="http://localhost:28081/cb",
+                      backchannel="http://idp:28090/eherkenning")
+    assert idp.server_url("http://localhost:28090/eherkenning/token") == "http://idp:28090/eherkenning/token"
+    assert idp.server_url("http://localhost:28090/eherkenning") == "http://idp:28090/eherkenning"
+    # Another IdP's address, or one that merely starts with the same characters, is left alone.
+    assert idp.server_url("http://localhost:28090/eherkenning-x/jwks") == "http://localhost:28090/eherkenning-x/jwks"
+    assert idp.server_url("https://elsewhere.example/jwks") == "https://elsewhere.example/jwks"
+    # The issuer the ID token is checked against stays the public one.
+    assert idp.issuer == "http://localhost:28090/eherkenning"
+    plain = UpstreamIdp("ssonrijk", issuer="http://localhost:28090/ssonrijk", client_id=CLIENT,
+                        client_secret="s" * 16, redirect_uri="http://localhost:28081/cb")
+    assert plain.server_url("http://localhost:28090/ssonrijk/token") == "http://localhost:28090/ssonrijk/token"

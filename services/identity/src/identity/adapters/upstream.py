@@ -57,8 +57,13 @@ def verify_id_token(id_token: str, keys: KeySet, *, issuer: str, client_id: str,
 class UpstreamIdp:
     """One upstream IdP: its discovery document and keys (cached), and the code flow."""
 
-    def __init__(self, name: str, *, issuer: str, client_id: str, client_secret: str, redirect_uri: str):
+    def __init__(self, name: str, *, issuer: str, client_id: str, client_secret: str, redirect_uri: str,
+                 backchannel: str | None = None):
         self.name, self.issuer, self.client_id, self.redirect_uri = name, issuer.rstrip("/"), client_id, redirect_uri
+        #: Where this service itself reaches the IdP when that differs from the public issuer
+        #: (containers on one network): only server-to-server calls go there; the browser,
+        #: the issuer check and the ID token's `iss` keep the public issuer.
+        self.backchannel = backchannel.rstrip("/") if backchannel else None
         self.oauth = AsyncOAuth2Client(client_id=client_id, client_secret=client_secret, scope=SCOPE,
                                        redirect_uri=redirect_uri, code_challenge_method="S256",
                                        token_endpoint_auth_method="client_secret_post", timeout=10)
@@ -71,10 +76,16 @@ class UpstreamIdp:
     async def close(self) -> None:
         await self.oauth.aclose()
 
+    def server_url(self, url: str) -> str:
+        """The URL this service calls for one of the IdP's endpoints."""
+        if self.backchannel and (url == self.issuer or url.startswith(self.issuer + "/")):
+            return self.backchannel + url[len(self.issuer):]
+        return url
+
     async def metadata(self) -> dict:
         if self._metadata is None or time.monotonic() - self._metadata_at > METADATA_TTL:
             async with httpx.AsyncClient(timeout=10) as http:
-                resp = await http.get(f"{self.issuer}/.well-known/openid-configuration")
+                resp = await http.get(self.server_url(f"{self.issuer}/.well-known/openid-configuration"))
                 resp.raise_for_status()
             doc = resp.json()
             if doc.get("issuer", "").rstrip("/") != self.issuer:  # OIDC discovery 4.3
@@ -87,7 +98,7 @@ class UpstreamIdp:
             stale = refresh and time.monotonic() - self._keys_at > 30
             if self._keys is None or stale:
                 async with httpx.AsyncClient(timeout=10) as http:
-                    resp = await http.get((await self.metadata())["jwks_uri"])
+                    resp = await http.get(self.server_url((await self.metadata())["jwks_uri"]))
                     resp.raise_for_status()
                 self._keys, self._keys_at = KeySet.import_key_set(resp.json()), time.monotonic()
         return self._keys
@@ -103,7 +114,7 @@ class UpstreamIdp:
     async def redeem(self, *, code: str, code_verifier: str, nonce: str) -> dict:
         """Exchange the code and return the ID token's verified claims."""
         try:
-            token = await self.oauth.fetch_token((await self.metadata())["token_endpoint"], code=code,
+            token = await self.oauth.fetch_token(self.server_url((await self.metadata())["token_endpoint"]), code=code,
                                                  code_verifier=code_verifier, grant_type="authorization_code",
                                                  redirect_uri=self.redirect_uri)
         except Exception as exc:  # authlib raises OAuthError, httpx network errors
