@@ -30,9 +30,14 @@ def form(**overrides):
     return copy.deepcopy(FORM) | {"kvk_number": str(10_000_000 + uuid.uuid4().int % 89_999_999)} | overrides
 
 
-def person(signer, org=None, roles=("gebruiker",)):
+def person(signer, org=None, roles=("gebruiker",), **attested):
     return bearer(signer, person_id=uuid.uuid4(), organisation_id=org, roles=list(roles),
-                  name="Breaker", email="breaker@example.nl")
+                  name="Breaker", email="breaker@example.nl", **attested)
+
+
+def registrant(signer, body):
+    """A person whose login attests the KvK number of the organisation they register."""
+    return person(signer, kvk=body.get("kvk_number"))
 
 
 def assert_field_refusal(resp: httpx.Response, field: str | None = None) -> None:
@@ -88,8 +93,8 @@ async def content(stack, namespace, signer):
 
 
 async def test_registration_refusals_name_the_field_and_change_nothing(registry, signer):
-    me = person(signer)
-    created = await registry.post("/organisations", json=form(), headers=me)
+    body = form()
+    created = await registry.post("/organisations", json=body, headers=registrant(signer, body))
     assert created.status_code == 201, created.text
     org = created.json()["id"]
     admin = person(signer, org, ["gebruiker", "beheerder_personen"])
@@ -106,7 +111,8 @@ async def test_registration_refusals_name_the_field_and_change_nothing(registry,
 
 async def test_one_of_many_simultaneous_identical_registrations_wins(registry, signer):
     import asyncio
-    body, me = form(), person(signer)
+    body = form()
+    me = registrant(signer, body)
     answers = await asyncio.gather(*[registry.post("/organisations", json=body, headers=me) for _ in range(6)])
     assert sorted(a.status_code for a in answers) == [201] + [409] * 5
 
@@ -115,12 +121,14 @@ async def test_one_of_many_simultaneous_identical_registrations_wins(registry, s
 
 
 async def test_nul_byte_in_legal_name_is_refused(registry, signer):
-    resp = await registry.post("/organisations", json=form(legal_name="Water\u0000bedrijf"), headers=person(signer))
+    body = form(legal_name="Water\u0000bedrijf")
+    resp = await registry.post("/organisations", json=body, headers=registrant(signer, body))
     assert_field_refusal(resp, "legal_name")
 
 
 async def test_weak_etag_in_if_match_is_refused(registry, signer):
-    org = (await registry.post("/organisations", json=form(), headers=person(signer))).json()["id"]
+    body = form()
+    org = (await registry.post("/organisations", json=body, headers=registrant(signer, body))).json()["id"]
     admin = person(signer, org, ["gebruiker", "beheerder_personen"])
     current = await registry.get(f"/organisations/{org}", headers=admin)
     resp = await registry.put(f"/organisations/{org}", json=form(),
@@ -139,11 +147,13 @@ async def test_weak_etag_in_if_match_is_refused(registry, signer):
     ({"legal_name": "\u200b\u200b\u202e"}, "legal_name"),
 ], ids=["employees", "turnover-digits", "turnover-exponent", "member-states", "invisible-name"])
 async def test_implausible_registration_values_are_refused(registry, signer, change, field):
-    assert_field_refusal(await registry.post("/organisations", json=form(**change), headers=person(signer)), field)
+    body = form(**change)
+    assert_field_refusal(await registry.post("/organisations", json=body, headers=registrant(signer, body)), field)
 
 
 async def test_a_megabyte_deregistration_reason_is_refused_and_nothing_changes(registry, signer):
-    org = (await registry.post("/organisations", json=form(), headers=person(signer))).json()["id"]
+    body = form()
+    org = (await registry.post("/organisations", json=body, headers=registrant(signer, body))).json()["id"]
     admin = person(signer, org, ["gebruiker", "beheerder_personen"])
     resp = await registry.post(f"/organisations/{org}/deregistration", json={"reason": "x" * 2_000_000},
                                headers=admin)

@@ -37,8 +37,9 @@ async def test_a_change_of_sector_in_the_registry_changes_what_the_organisation_
                                label="registry") as registry, \
             running_service(create_content, ContentSettings, stack, kafka_namespace, signer,
                             label="content") as content:
-        person = bearer(signer, person_id=registrant, roles=[], name="Jan de Vries", email="jan@example.nl")
         registration = REGISTRATION | {"kvk_number": str(random.randint(10_000_000, 99_999_999))}
+        person = bearer(signer, person_id=registrant, roles=[], name="Jan de Vries", email="jan@example.nl",
+                        kvk=registration["kvk_number"])
         created = await registry.post("/organisations", headers=person, json=registration)
         assert created.status_code == 201, created.text
         organisation = created.json()["id"]

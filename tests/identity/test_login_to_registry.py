@@ -65,3 +65,41 @@ async def test_identity_token_is_accepted_by_the_registry(stack, kafka_namespace
         assert (await registry.get(f"/organisations/{org}",
                                    headers={"Authorization": "Bearer " + tokens["access_token"][:-4] + "AAAA"})
                 ).status_code == 401
+
+
+MINISTRY = REGISTRATION | {
+    "sector": "public_administration", "entity_type": "public_administration.central_government",
+    "kvk_number": None, "rsin": None, "size": None, "oin": "00000001003214345000",
+    "legal_name": "Ministerie van Voorbeeldzaken"}
+
+
+async def test_a_login_registers_the_organisation_it_speaks_for_and_no_other(stack, kafka_namespace, signer):
+    """SSOnRijk attests an OIN and eHerkenning a KvK number; the registry takes a registration
+    only for that organisation, so nobody becomes people admin of a company by typing its number."""
+    from registry.app import create_app as create_registry
+    from registry.settings import RegistrySettings
+
+    async with identity_service(stack, kafka_namespace, signer) as identity, \
+            running_service(create_registry, RegistrySettings, stack, kafka_namespace, TrustIdentity(identity),
+                            label="registry") as registry:
+        fatima = await log_in(identity, "eherkenning", "energie-loa4")  # her login says KvK 87654321
+        refused = await registry.post("/organisations", json=REGISTRATION, headers=auth(fatima.tokens))
+        assert refused.status_code == 403, refused.text
+        assert refused.json()["errors"][0]["field"] == "kvk_number"
+        assert "87654321" in refused.json()["errors"][0]["message_nl"]
+
+        dewi = await log_in(identity, "ssonrijk", "ministerie-medewerker")
+        registered = await registry.post("/organisations", json=MINISTRY, headers=auth(dewi.tokens))
+        assert registered.status_code == 201, registered.text
+        assert registered.json()["classification"]["final"] == "essential"
+        org = registered.json()["id"]
+
+        state = {"refresh": dewi.tokens["refresh_token"]}
+
+        async def admin_of_org():
+            body = (await refresh(identity, state["refresh"])).json()
+            state["refresh"] = body["refresh_token"]
+            return body if body["acting_organisation_id"] == org else None
+        tokens = await eventually(admin_of_org, timeout=30, every=0.3)
+        assert "beheerder_personen" in tokens["organisations"][0]["roles"]
+        assert (await registry.get(f"/organisations/{org}", headers=auth(tokens))).status_code == 200

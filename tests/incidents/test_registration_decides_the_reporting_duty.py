@@ -42,9 +42,10 @@ async def test_the_registry_classification_decides_whether_deadlines_apply(stack
         outcomes = {}
         for form in (REGISTRATION, RETAILER):
             registrant = uuid.uuid4()
-            person = bearer(signer, person_id=registrant, roles=[], name="Jan de Vries", email="jan@example.nl")
-            created = await registry.post("/organisations", headers=person,
-                                          json=form | {"kvk_number": str(random.randint(10_000_000, 99_999_999))})
+            kvk = str(random.randint(10_000_000, 99_999_999))
+            person = bearer(signer, person_id=registrant, roles=[], name="Jan de Vries", email="jan@example.nl",
+                            kvk=kvk)
+            created = await registry.post("/organisations", headers=person, json=form | {"kvk_number": kvk})
             assert created.status_code == 201, created.text
             organisation = created.json()["id"]
             classification = created.json()["classification"]["final"]

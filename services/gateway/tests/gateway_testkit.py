@@ -56,9 +56,12 @@ class World:
     foreign_organisations: set = field(default_factory=set)
 
 
-def person(name: str, *, org: uuid.UUID | None, roles=("gebruiker", "beheerder_personen", "beheerder_netwerk")):
+def person(name: str, *, org: uuid.UUID | None, roles=("gebruiker", "beheerder_personen", "beheerder_netwerk"),
+           kvk: str | None = "12345678"):
+    """A person as identity would hand them over; their login attests `kvk` (eHerkenning)."""
     return {"id": str(uuid.uuid4()), "name": name, "email": f"{name.lower()}@drinkwater.example",
-            "org": str(org) if org else None, "roles": list(roles), "org_name": f"{name}'s organisation"}
+            "org": str(org) if org else None, "roles": list(roles), "org_name": f"{name}'s organisation",
+            "kvk": kvk}
 
 
 def token_answer(world: World, who: dict) -> dict:
@@ -66,7 +69,8 @@ def token_answer(world: World, who: dict) -> dict:
     world.refresh_tokens[refresh] = who
     org = uuid.UUID(who["org"]) if who["org"] else None
     access = world.signer.sign(person_id=uuid.UUID(who["id"]), organisation_id=org, roles=who["roles"],
-                               name=who["name"], email=who["email"], lifetime=who.get("lifetime", 300))
+                               name=who["name"], email=who["email"], lifetime=who.get("lifetime", 300),
+                               kvk=who.get("kvk"))
     return {"access_token": access, "token_type": "Bearer", "expires_in": who.get("lifetime", 300),
             "refresh_token": refresh,
             "person": {"id": who["id"], "name": who["name"], "email": who["email"], "language": "nl"},

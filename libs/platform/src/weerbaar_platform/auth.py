@@ -56,6 +56,9 @@ class Principal:
     name: str = ""
     email: str = ""
     token_id: str = ""
+    #: The organisation this session's login attests: eHerkenning's KvK number, SSOnRijk's OIN.
+    login_kvk: str | None = None
+    login_oin: str | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -114,7 +117,8 @@ class TokenVerifier:
             org = c.get("org")
             return Principal(person_id=UUID(c["sub"]), organisation_id=UUID(org) if org else None,
                              roles=frozenset(c.get("roles", [])), name=c.get("name", ""),
-                             email=c.get("email", ""), token_id=c.get("jti", ""))
+                             email=c.get("email", ""), token_id=c.get("jti", ""),
+                             login_kvk=c.get("kvk"), login_oin=c.get("oin"))
         except Unauthorized:
             raise
         except (JoseError, ValueError, KeyError, TypeError, httpx.HTTPError) as exc:
@@ -150,7 +154,8 @@ class TokenSigner:
         return {"keys": [k.as_dict(private=False) for k in self.keys]}
 
     def sign(self, *, person_id: UUID, organisation_id: UUID | None, roles: list[str] | tuple[str, ...],
-             lifetime: int = 300, name: str = "", email: str = "", jti: str = "", now: float | None = None) -> str:
+             lifetime: int = 300, name: str = "", email: str = "", jti: str = "", now: float | None = None,
+             kvk: str | None = None, oin: str | None = None) -> str:
         now = int(now if now is not None else time.time())
         key = self.keys[0]
         claims = {"iss": self.issuer, "aud": self.audience, "sub": str(person_id), "iat": now,
@@ -159,6 +164,10 @@ class TokenSigner:
             claims["org"] = str(organisation_id)
         if jti:
             claims["jti"] = jti
+        if kvk:
+            claims["kvk"] = kvk
+        if oin:
+            claims["oin"] = oin
         return jwt.encode({"alg": ALGORITHM, "kid": key.kid, "typ": "at+jwt"}, claims, key)
 
 

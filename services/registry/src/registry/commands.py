@@ -27,7 +27,7 @@ from weerbaar_platform.errors import Conflict, DomainError, FieldError, NotFound
 from registry.adapters import organisations as db
 from registry.domain import entry as entries
 from registry.domain.classification import Nis2Class, OverrideRefused, override
-from registry.domain.registration import RegistrationRefused, parse_registration
+from registry.domain.registration import RegistrationRefused, login_speaks_for, parse_registration
 
 
 def _refused(errors, status: int = 422) -> DomainError:
@@ -66,6 +66,26 @@ def _already_registered(column: str) -> Conflict:
         "organisatiegegevens van die organisatie u toe te voegen, of neem contact op met het CSIRT.",
         "An organisation with this OIN is already registered. Ask one of its people admins to "
         "add you, or contact the CSIRT.")
+
+
+def _not_attested(kvk: str | None, oin: str | None, principal: Principal) -> DomainError:
+    field = "kvk_number" if kvk else "oin"
+    if principal.login_kvk or principal.login_oin:
+        attested_nl = (f"KvK-nummer {principal.login_kvk}" if principal.login_kvk
+                       else f"OIN {principal.login_oin}")
+        attested_en = (f"KvK number {principal.login_kvk}" if principal.login_kvk
+                       else f"OIN {principal.login_oin}")
+        nl = (f"U bent ingelogd namens {attested_nl}; u kunt alleen die organisatie registreren. "
+              "Log in met eHerkenning of SSOnRijk namens de organisatie die u wilt registreren.")
+        en = (f"You are logged in on behalf of {attested_en}; you can register only that "
+              "organisation. Log in with eHerkenning or SSOnRijk on behalf of the organisation "
+              "you want to register.")
+    else:
+        nl = ("Uw inlog noemt geen KvK-nummer of OIN. Log in met eHerkenning (KvK-nummer) of "
+              "SSOnRijk (OIN) namens de organisatie die u wilt registreren.")
+        en = ("Your login names no KvK number or OIN. Log in with eHerkenning (KvK number) or "
+              "SSOnRijk (OIN) on behalf of the organisation you want to register.")
+    return DomainError(field, "not_attested_by_login", nl, en, 403)
 
 
 def _stale(current: int) -> Conflict:
@@ -138,6 +158,9 @@ async def register(pool: asyncpg.Pool, source: str, principal: Principal,
     """Any logged-in person may register their organisation; identity makes them its first
     people admin when it reads the event."""
     entry = _entry(data)
+    kvk, oin = entry.data.get("kvk_number"), entry.data.get("oin")
+    if not login_speaks_for(login_kvk=principal.login_kvk, login_oin=principal.login_oin, kvk=kvk, oin=oin):
+        raise _not_attested(kvk, oin, principal)
     async with pool.acquire() as conn, conn.transaction():
         row = await _insert(conn, entry, principal)
         await db.add_version(conn, row, change="registered", by=principal.person_id,

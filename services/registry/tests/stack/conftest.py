@@ -62,6 +62,10 @@ class Registry:
                       name=kw.pop("name", "Jan de Vries"),
                       email=kw.pop("email", "jan@waterbedrijf.example.nl"), **kw)
 
+    def registrant(self, data: dict[str, Any], **kw) -> dict[str, str]:
+        """A person whose login attests the organisation of `data` (its KvK number or OIN)."""
+        return self.person(None, (), kvk=data.get("kvk_number"), oin=data.get("oin"), **kw)
+
     def admin_of(self, org) -> dict[str, str]:
         return self.person(org, ["gebruiker", "beheerder_personen"])
 
@@ -69,7 +73,7 @@ class Registry:
         return self.person(None, ["analist"])
 
     async def register(self, data: dict[str, Any], headers=None) -> dict[str, Any]:
-        resp = await self.client.post("/organisations", json=data, headers=headers or self.person())
+        resp = await self.client.post("/organisations", json=data, headers=headers or self.registrant(data))
         assert resp.status_code == 201, resp.text
         return resp.json()
 

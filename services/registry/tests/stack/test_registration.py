@@ -83,7 +83,7 @@ async def test_second_registration_of_the_same_kvk_number_is_refused(registry):
     data = registry.form()
     first = await registry.register(data)
     resp = await registry.client.post("/organisations", json={**data, "legal_name": "Kopie B.V."},
-                                      headers=registry.person())
+                                      headers=registry.registrant(data))
     assert resp.status_code == 409
     assert errors_of(resp) == {"kvk_number": "kvk_number_already_registered"}
     search = await registry.client.get("/csirt/organisations", params={"kvk": data["kvk_number"]},
@@ -94,9 +94,23 @@ async def test_second_registration_of_the_same_kvk_number_is_refused(registry):
 async def test_second_registration_of_the_same_oin_is_refused(registry):
     data = registry.form(**MINISTRY, oin=f"00000003{registry.new_kvk()}0000")
     await registry.register(data)
-    resp = await registry.client.post("/organisations", json=data, headers=registry.person())
+    resp = await registry.client.post("/organisations", json=data, headers=registry.registrant(data))
     assert resp.status_code == 409
     assert errors_of(resp) == {"oin": "oin_already_registered"}
+
+
+@pytest.mark.parametrize("attested", [{}, {"kvk": "10000007"}, {"oin": "00000003123456780000"}],
+                         ids=["no KvK or OIN", "another KvK number", "an OIN for a KvK registration"])
+async def test_a_login_registers_only_the_organisation_it_speaks_for(registry, attested):
+    data = registry.form()
+    resp = await registry.client.post("/organisations", json=data, headers=registry.person(None, (), **attested))
+    assert resp.status_code == 403, resp.text
+    assert errors_of(resp) == {"kvk_number": "not_attested_by_login"}
+    error = resp.json()["errors"][0]
+    assert "eHerkenning" in error["message_nl"] and "eHerkenning" in error["message_en"]
+    search = await registry.client.get("/csirt/organisations", params={"kvk": data["kvk_number"]},
+                                       headers=registry.analyst())
+    assert search.json()["items"] == []  # nothing was stored
 
 
 async def test_registration_needs_a_login(registry):
@@ -105,8 +119,8 @@ async def test_registration_needs_a_login(registry):
 
 
 async def test_registration_event_reaches_kafka_with_the_snapshot(registry):
-    person = registry.person(None, (), name="Eva Jansen", email="eva@zuivel.example.nl")
     data = registry.form(sector="food", size=sized(120, 30 * M, 20 * M), legal_name="Zuivel Noord B.V.")
+    person = registry.registrant(data, name="Eva Jansen", email="eva@zuivel.example.nl")
     body = await registry.register(data, headers=person)
     assert body["status"] == "registered" and body["version"] == 1
 

@@ -168,3 +168,15 @@ def test_field_errors_give_dutch_text_for_pydantic_builtin_errors(registration_d
 
 def test_unknown_fields_are_refused_rather_than_ignored(registration_data):
     assert refusal(registration_data(vital=True)) == {"vital": "extra_forbidden"}
+
+
+def test_a_login_speaks_only_for_the_organisation_it_attests():
+    from registry.domain.registration import login_speaks_for
+
+    assert login_speaks_for(login_kvk="12345678", login_oin=None, kvk="12345678", oin=None)
+    assert login_speaks_for(login_kvk=None, login_oin="00000001003214345000", kvk=None, oin="00000001003214345000")
+    assert not login_speaks_for(login_kvk="87654321", login_oin=None, kvk="12345678", oin=None)
+    assert not login_speaks_for(login_kvk=None, login_oin=None, kvk="12345678", oin=None)
+    # an OIN login does not speak for a KvK number, and nothing speaks for nothing
+    assert not login_speaks_for(login_kvk=None, login_oin="00000001003214345000", kvk="12345678", oin=None)
+    assert not login_speaks_for(login_kvk=None, login_oin=None, kvk=None, oin=None)

@@ -109,7 +109,8 @@ async def callback(request: Request, idp: str, code: str | None = None, state: s
             person_id, acting = await complete_login(conn, ctx, login, ip)
             one_time_code = await issue_code(conn, ctx, person_id=person_id, client_id=pending["client_id"],
                                              redirect_uri=pending["redirect_uri"],
-                                             code_challenge=pending["code_challenge"], acting=acting)
+                                             code_challenge=pending["code_challenge"], acting=acting,
+                                             login_kvk=login.kvk, login_oin=login.oin)
     except refusals.Refusal as refusal:
         await record_refusal(runtime.pool, ctx, refusal, idp=idp, login=login, client_ip=ip)
         return refusal_page(refusal)

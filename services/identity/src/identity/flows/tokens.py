@@ -25,13 +25,15 @@ def _wall_now() -> datetime:
 
 
 async def issue_code(conn, ctx: IdentityContext, *, person_id: UUID, client_id: str, redirect_uri: str,
-                     code_challenge: str, acting: UUID | None) -> str:
+                     code_challenge: str, acting: UUID | None, login_kvk: str | None = None,
+                     login_oin: str | None = None) -> str:
     code = new_secret()
     await conn.execute(
         "INSERT INTO authorization_codes (code_hash, person_id, client_id, redirect_uri, code_challenge, "
-        "acting_organisation_id, family_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "acting_organisation_id, family_id, expires_at, login_kvk, login_oin) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         digest(code), person_id, client_id, redirect_uri, code_challenge, acting, uuid4(),
-        _wall_now() + timedelta(seconds=ctx.settings.code_lifetime_seconds))
+        _wall_now() + timedelta(seconds=ctx.settings.code_lifetime_seconds), login_kvk, login_oin)
     return code
 
 
@@ -63,7 +65,8 @@ async def redeem_code(pool, ctx: IdentityContext, *, client_id: str, code: str, 
             raise OAuthError("invalid_grant", "code_verifier does not match the code_challenge")
         async with conn.transaction():
             return await token_response(conn, ctx, person_id=row["person_id"], acting=row["acting_organisation_id"],
-                                        family_id=row["family_id"], client_id=client_id)
+                                        family_id=row["family_id"], client_id=client_id,
+                                        login_kvk=row["login_kvk"], login_oin=row["login_oin"])
 
 
 async def refresh(pool, ctx: IdentityContext, *, client_id: str, refresh_token: str,
@@ -89,7 +92,8 @@ async def refresh(pool, ctx: IdentityContext, *, client_id: str, refresh_token: 
                 raise OAuthError("invalid_grant", "refresh token already used")
             return await token_response(conn, ctx, person_id=row["person_id"],
                                         acting=organisation_id or row["acting_organisation_id"],
-                                        family_id=row["family_id"], client_id=client_id)
+                                        family_id=row["family_id"], client_id=client_id,
+                                        login_kvk=row["login_kvk"], login_oin=row["login_oin"])
 
 
 async def revoke(pool, refresh_token: str, client_id: str | None) -> None:
@@ -100,7 +104,8 @@ async def revoke(pool, refresh_token: str, client_id: str | None) -> None:
 
 
 async def token_response(conn, ctx: IdentityContext, *, person_id: UUID, acting: UUID | None,
-                         family_id: UUID, client_id: str) -> dict:
+                         family_id: UUID, client_id: str, login_kvk: str | None = None,
+                         login_oin: str | None = None) -> dict:
     """Access token for the acting organisation with the roles usable now, and a new refresh token."""
     now = ctx.clock()
     who = await store.person(conn, person_id)
@@ -112,12 +117,13 @@ async def token_response(conn, ctx: IdentityContext, *, person_id: UUID, acting:
     lifetime = ctx.settings.access_token_lifetime_seconds
     access_token = ctx.keyring.signer.sign(person_id=person_id, organisation_id=acting, roles=roles,
                                            lifetime=lifetime, name=who["name"], email=who["email"],
-                                           jti=new_secret(16), now=time.time())
+                                           jti=new_secret(16), now=time.time(), kvk=login_kvk, oin=login_oin)
     refresh_token = new_secret()
     await conn.execute(
-        "INSERT INTO refresh_tokens (token_hash, family_id, person_id, client_id, acting_organisation_id, expires_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6)", digest(refresh_token), family_id, person_id, client_id, acting,
-        _wall_now() + timedelta(seconds=ctx.settings.refresh_token_lifetime_seconds))
+        "INSERT INTO refresh_tokens (token_hash, family_id, person_id, client_id, acting_organisation_id, "
+        "expires_at, login_kvk, login_oin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        digest(refresh_token), family_id, person_id, client_id, acting,
+        _wall_now() + timedelta(seconds=ctx.settings.refresh_token_lifetime_seconds), login_kvk, login_oin)
     return {"access_token": access_token, "token_type": "Bearer", "expires_in": lifetime,
             "refresh_token": refresh_token,
             "person": {"id": str(person_id), "name": who["name"], "email": who["email"], "language": who["language"]},

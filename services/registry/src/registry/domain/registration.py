@@ -301,3 +301,11 @@ def parse_registration(data: Mapping[str, Any]) -> Registration:
         return Registration.model_validate(data)
     except ValidationError as exc:
         raise RegistrationRefused(field_errors(exc)) from exc
+
+
+def login_speaks_for(*, login_kvk: str | None, login_oin: str | None,
+                     kvk: str | None, oin: str | None) -> bool:
+    """A registration is made for the organisation the login attests: eHerkenning carries its
+    KvK number, SSOnRijk its OIN. Without that, anyone with a login could claim any company
+    and become its first people admin."""
+    return bool((kvk and login_kvk == kvk) or (oin and login_oin == oin))
