@@ -111,14 +111,19 @@ async def test_last_admin_can_neither_leave_nor_be_removed_nor_lose_the_role(sta
         bram_id, bram = await colleague_with_role(identity, org, admin, role="beheerder_netwerk")
         removed = await identity.delete(f"/organisations/{org}/members/{anna}", headers=auth(bram))
         assert removed.status_code == 409
-        # Once Bram is admin too (and the hour passed), Anna may go.
+        # Bram is made admin too, but until his role is usable Anna is still the last usable
+        # one: leaving now would leave the organisation without an admin for an hour.
         grant = await identity.post(f"/organisations/{org}/members/{bram_id}/roles",
                                     json={"role": "beheerder_personen"}, headers=auth(admin))
         assert grant.status_code == 201
+        early = await identity.delete(f"/organisations/{org}/members/{anna}/roles/beheerder_personen",
+                                      headers=auth(admin))
+        assert early.status_code == 409 and early.json()["errors"][0]["code"] == "last_beheerder"
+        # Once the hour has passed, Anna may give the role up.
+        identity.clock.advance(hours=1, seconds=1)
         assert (await identity.delete(f"/organisations/{org}/members/{anna}/roles/beheerder_personen",
                                       headers=auth(admin))).status_code == 204
         # Now Bram is the last admin: he cannot lose the role nor leave.
-        identity.clock.advance(hours=1, seconds=1)
         bram = (await refresh(identity, bram["refresh_token"])).json()
         assert (await identity.delete(f"/organisations/{org}/members/{bram_id}/roles/beheerder_personen",
                                       headers=auth(bram))).status_code == 409

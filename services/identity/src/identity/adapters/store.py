@@ -107,9 +107,11 @@ async def usable_roles(conn: Conn, organisation_id: UUID, person_id: UUID, now: 
     return {r["role"] for r in rows}
 
 
-async def holders(conn: Conn, organisation_id: UUID, role: str) -> set[UUID]:
+async def holders(conn: Conn, organisation_id: UUID, role: str, usable_at: datetime | None = None) -> set[UUID]:
+    """Who holds `role`; with `usable_at`, only those who can use it at that moment."""
     rows = await conn.fetch("SELECT person_id FROM role_grants WHERE organisation_id = $1 AND role = $2 "
-                            "AND withdrawn_at IS NULL", organisation_id, role)
+                            "AND withdrawn_at IS NULL AND ($3::timestamptz IS NULL OR usable_from <= $3)",
+                            organisation_id, role, usable_at)
     return {r["person_id"] for r in rows}
 
 

@@ -46,14 +46,17 @@ class LastBeheerder(Conflict):
         super().__init__(
             "person_id", "last_beheerder",
             "Dit is de laatste beheerder persoon- en organisatiegegevens van de organisatie. "
-            "Maak eerst iemand anders beheerder; daarna kan deze beheerder vertrekken of de rol kwijt.",
+            "Maak eerst iemand anders beheerder en wacht tot die rol bruikbaar is (een uur na "
+            "toekennen); daarna kan deze beheerder vertrekken of de rol kwijt.",
             "This is the organisation's last people and organisation admin. Appoint another admin "
-            "first; then this admin can leave or lose the role.")
+            "first and wait until that role is usable (an hour after it is given); then this admin "
+            "can leave or lose the role.")
 
 
 def is_last_beheerder(beheerders: Iterable[UUID], person_id: UUID) -> bool:
     """True when taking the admin role from `person_id` (or removing them) leaves nobody.
-    `beheerders` are the holders of the role now, including roles granted but not yet usable."""
+    `beheerders` are those who can use the role now: a grant still waiting for its activation
+    time does not count, or an organisation could be left without a usable admin for an hour."""
     holders = set(beheerders)
     return person_id in holders and not (holders - {person_id})
 

@@ -118,7 +118,8 @@ async def withdraw_role(organisation_id: UUID, person_id: UUID, role: str, reque
         org = await _organisation_acted_for(conn, principal, organisation_id, lock=True, check_membership=False)
         if role not in {g["role"] for g in await store.current_grants(conn, organisation_id, person_id)}:
             raise NotFound("role")
-        check_keeps_a_beheerder(await store.holders(conn, organisation_id, BEHEERDER_PERSONEN), person_id, role)
+        check_keeps_a_beheerder(await store.holders(conn, organisation_id, BEHEERDER_PERSONEN,
+                                                    usable_at=ctx.clock()), person_id, role)
         await _require_admin(conn, ctx, principal, org)
         await people.withdraw(conn, organisation_id, person_id, role, by=principal.person_id, at=ctx.clock())
     return Response(status_code=204)
@@ -133,7 +134,8 @@ async def remove_member(organisation_id: UUID, person_id: UUID, request: Request
         org = await _organisation_acted_for(conn, principal, organisation_id, lock=True, check_membership=False)
         if not await store.is_member(conn, organisation_id, person_id):
             raise NotFound("person")
-        check_keeps_a_beheerder(await store.holders(conn, organisation_id, BEHEERDER_PERSONEN), person_id)
+        check_keeps_a_beheerder(await store.holders(conn, organisation_id, BEHEERDER_PERSONEN,
+                                                    usable_at=ctx.clock()), person_id)
         if person_id != principal.person_id:
             await _require_admin(conn, ctx, principal, org)
         await people.remove(conn, organisation_id, person_id, by=principal.person_id, at=ctx.clock())

@@ -49,7 +49,8 @@ async def grant(conn, organisation_id: UUID, person_id: UUID, role: str, *, by: 
 
 async def withdraw(conn, organisation_id: UUID, person_id: UUID, role: str, *, by: UUID | None,
                    at: datetime) -> None:
-    check_keeps_a_beheerder(await store.holders(conn, organisation_id, BEHEERDER_PERSONEN), person_id, role)
+    check_keeps_a_beheerder(await store.holders(conn, organisation_id, BEHEERDER_PERSONEN, usable_at=at),
+                            person_id, role)
     if not await store.withdraw_grant(conn, organisation_id, person_id, role, by=by, at=at):
         raise NotFound("role")
     await outbox.enqueue(conn, RoleWithdrawnV1(organisation_id=organisation_id, person_id=person_id, role=role,
@@ -62,7 +63,7 @@ async def remove(conn, organisation_id: UUID, person_id: UUID, *, by: UUID | Non
     """Remove a member: their roles are withdrawn first (each announced), then the membership."""
     if not await store.is_member(conn, organisation_id, person_id):
         raise NotFound("person")
-    check_keeps_a_beheerder(await store.holders(conn, organisation_id, BEHEERDER_PERSONEN), person_id)
+    check_keeps_a_beheerder(await store.holders(conn, organisation_id, BEHEERDER_PERSONEN, usable_at=at), person_id)
     for grant_row in await store.current_grants(conn, organisation_id, person_id):
         await withdraw(conn, organisation_id, person_id, grant_row["role"], by=by, at=at)
     await store.delete_membership(conn, organisation_id, person_id)
