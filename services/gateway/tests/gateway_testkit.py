@@ -54,6 +54,9 @@ class World:
     #: organisations someone else is known to belong to: like the real identity, the stand-in
     #: refuses (403) to let a person act for one of those; a new one (just registered) is fine.
     foreign_organisations: set = field(default_factory=set)
+    #: how many times identity still says "not a member" of a just-registered organisation, as
+    #: the real one does until the registry's event has reached it over Kafka.
+    membership_lag: int = 0
 
 
 def person(name: str, *, org: uuid.UUID | None, roles=("gebruiker", "beheerder_personen", "beheerder_netwerk"),
@@ -98,6 +101,10 @@ def fake_identity(world: World) -> FastAPI:
             return JSONResponse({"error": "invalid_grant"}, 400)
         if organisation_id and organisation_id != who["org"] and organisation_id in world.foreign_organisations:
             world.refresh_tokens[refresh_token] = who  # refused before the token is used
+            return JSONResponse({"error": "invalid_request", "error_description": "not a member"}, 403)
+        if organisation_id and organisation_id != who["org"] and world.membership_lag > 0:
+            world.membership_lag -= 1
+            world.refresh_tokens[refresh_token] = who
             return JSONResponse({"error": "invalid_request", "error_description": "not a member"}, 403)
         if organisation_id:  # act for another organisation (e.g. the one just registered)
             who.update(org=organisation_id)

@@ -263,3 +263,32 @@ async def test_triage_domain_proof_and_feed_pages_on_the_real_incidents_service(
         assert str(org) in run_page.text and 'id="rows-unmatched"' in run_page.text
         runs = await portal.client.get("/csirt/feeds")
         assert feed.name in runs.text
+
+
+@pytest.mark.parametrize("lag, acts_at_once", [(3, True), (10_000, False)],
+                         ids=["membership arrives within seconds", "membership arrives later"])
+async def test_a_registration_through_the_form_waits_for_the_membership_instead_of_failing(
+        stack, kafka_namespace, signer, lag, acts_at_once):
+    """identity learns of a new organisation from the registry's event, a moment after the
+    registry answered: the form must not fail in between (it once answered 500)."""
+    async with portal_with_real(stack, kafka_namespace, signer, "registry") as portal:
+        await portal.login(person("Rik", org=None, roles=("gebruiker",)))
+        csrf = await portal.csrf()
+        portal.world.membership_lag = lag
+        registered = await form_post(portal.client, "/registratie", csrf,
+                                     **{**REGISTRATION, "kvk_number": "12345678"})
+        assert registered.status_code == 303, registered.text
+        session = (await portal.client.get("/api/session")).json()
+        if acts_at_once:
+            assert registered.headers["location"] == "/registratie?geregistreerd=1"
+            assert session["acting_organisation_id"]
+        else:
+            assert "organisatie=" in registered.headers["location"]
+            assert session["acting_organisation_id"] is None
+            page = await portal.client.get(registered.headers["location"])
+            assert page.status_code == 200, page.text
+            assert "Uw registratie is ontvangen" in page.text
+            portal.world.membership_lag = 0  # the event has arrived: the next visit acts for it
+            again = await portal.client.get(registered.headers["location"])
+            assert again.status_code == 200 and "Uw registratie is ontvangen" not in again.text
+            assert (await portal.client.get("/api/session")).json()["acting_organisation_id"]

@@ -4,7 +4,9 @@ Forms post back here; we call the owning service and redirect (post/redirect/get
 form again with an error summary linked to the fields."""
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from typing import Any
 from urllib.parse import quote
 from uuid import UUID
@@ -15,7 +17,7 @@ from weerbaar_platform.auth import STAFF_ROLES
 from weerbaar_platform import correlation
 from weerbaar_platform.errors import DomainError
 
-from ..adapters.upstream import SessionEnded, Unavailable
+from ..adapters.upstream import NotAMember, SessionEnded, Unavailable
 from ..domain import parts
 from ..domain.language import Texts
 from ..domain.session import Session
@@ -217,10 +219,43 @@ def registration_form(registration: dict[str, Any]) -> dict[str, str]:
     return {k: "" if v is None else str(v) for k, v in form.items()}
 
 
+async def act_for_new_organisation(request: Request, session: Session, organisation_id: str,
+                                   wait_seconds: float) -> Session | None:
+    """Act for an organisation the person just registered. identity makes them its people admin
+    when the registry's event reaches it, a moment after the registry answered; until then it
+    refuses, so ask again for a few seconds instead of failing the page."""
+    deadline = time.monotonic() + wait_seconds
+    pause = 0.1
+    while True:
+        try:
+            return await extras(request)["upstream"].fresh(session, organisation_id=organisation_id)
+        except NotAMember:
+            if time.monotonic() + pause > deadline:
+                return None
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 1.0)
+        except (SessionEnded, Unavailable):
+            return None
+
+
 @router.get("/registratie")
 async def registration_page(request: Request, session: Session = Depends(page_session)):
     t = Texts(language(request))
     entry, entry_missing = (None, None)
+    notice = t("De wijziging is opgeslagen.", "The change was saved.") if request.query_params.get("gewijzigd") else None
+    new_org = request.query_params.get("organisatie")
+    if request.query_params.get("geregistreerd") and new_org and session.acting_organisation != new_org:
+        try:
+            UUID(new_org)
+        except ValueError:
+            new_org = None
+        if new_org and (fresh := await act_for_new_organisation(request, session, new_org, wait_seconds=2.0)):
+            session = fresh
+        else:
+            notice = t("Uw registratie is ontvangen. Uw rol als beheerder wordt zo actief: ververs deze "
+                       "pagina over enkele seconden.",
+                       "Your registration was received. Your admin role becomes active in a moment: "
+                       "reload this page in a few seconds.")
     if session.acting_organisation:
         entry, entry_missing = await fetch(request, session, "registry",
                                            f"/organisations/{session.acting_organisation}", "registration")
@@ -229,8 +264,7 @@ async def registration_page(request: Request, session: Session = Depends(page_se
     return render(request, "registration.html", title=t("Registratie", "Registration"), entry=entry,
                   entry_missing=entry_missing, sectors=(sectors or {}).get("sectors", []),
                   sectors_missing=sectors_missing, chosen=chosen, form={"sector": chosen or ""}, field_errors={},
-                  notice=t("De wijziging is opgeslagen.", "The change was saved.")
-                  if request.query_params.get("gewijzigd") else None)
+                  notice=notice)
 
 
 @router.post("/registratie")
@@ -240,11 +274,10 @@ async def registration_submit(request: Request, session: Session = Depends(page_
     answer, errors, missing = await send(request, session, "registry", "POST", "/organisations", "registration",
                                          registration_body(form))
     if not errors and not missing:
-        try:  # identity made the person beheerder of the new organisation: act for it now
-            await extras(request)["upstream"].fresh(session, organisation_id=answer["id"])
-        except (SessionEnded, KeyError, TypeError):
-            pass
-        return back("/registratie?geregistreerd=1")
+        organisation_id = str(answer.get("id", ""))
+        if await act_for_new_organisation(request, session, organisation_id, wait_seconds=5.0):
+            return back("/registratie?geregistreerd=1")
+        return back(f"/registratie?geregistreerd=1&organisatie={quote(organisation_id)}")
     sectors, sectors_missing = await fetch(request, session, "registry", "/sectors", "registration")
     summary, by_field = error_summary(registration_errors(errors), language(request), set(REGISTRATION_FIELDS))
     return render(request, "registration.html", status_code=422 if errors else 503,
