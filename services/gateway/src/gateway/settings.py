@@ -40,8 +40,12 @@ class GatewaySettings(ServiceSettings):
     service_timeout_seconds: float = Field(3.0, gt=0, le=60)
     login_rate_per_minute: int = Field(20, ge=1)
     upload_rate_per_minute: int = Field(10, ge=1)
-    #: Uploads larger than this are cut off by the gateway too (services have their own limits).
+    #: Uploads larger than these are cut off by the gateway too (services have their own limits):
+    #: network data and advisories; evidence attached to an incident; a feed run by an analyst
+    #: (a day of a national scan is hundreds of megabytes).
     upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1024)
+    attachment_max_bytes: int = Field(25 * 1024 * 1024, ge=1024)
+    feed_max_bytes: int = Field(2 * 1024 * 1024 * 1024, ge=1024)
     security_contact: str = "mailto:csirt@weerbaar.example"
     security_txt_valid_days: int = Field(180, ge=1, le=365)
 
@@ -71,6 +75,10 @@ class GatewaySettings(ServiceSettings):
         local = urlsplit(self.public_url).hostname in ("127.0.0.1", "localhost")
         return not (self.environment in ("development", "test") and local
                     and self.public_url.startswith("http://"))
+
+    def upload_limit(self, part: str) -> int:
+        """The size limit for an upload to one part of the portal (see routes.UPLOADS)."""
+        return {"feeds": self.feed_max_bytes, "incidents": self.attachment_max_bytes}.get(part, self.upload_max_bytes)
 
     @property
     def callback_url(self) -> str:

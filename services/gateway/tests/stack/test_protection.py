@@ -314,3 +314,31 @@ async def test_uploads_are_streamed_through_with_the_size_limit(stack, kafka_nam
         limited = await p.client.post(f"/api/organisations/{org}/netdata/uploads", headers={"X-CSRF-Token": csrf},
                                       content=b"z")
         assert limited.status_code == 429
+
+
+async def test_each_kind_of_upload_keeps_its_own_size_limit(stack, kafka_namespace, signer):
+    """A feed run is far larger than a network-data upload: the gateway's general limit must not
+    cut it off, while the small limit still holds for network data and attachments."""
+    async with running_portal(stack, kafka_namespace, signer, upload_max_bytes=4096, attachment_max_bytes=8192,
+                              feed_max_bytes=64 * 1024, upload_rate_per_minute=100) as p:
+        await p.login(person("Sanne", org=None, roles=("analist",)))
+        csrf = await p.csrf()
+        feed = b'"timestamp","ip","port"\n' + b'"2026-12-01 10:00:00","192.0.2.7","443"\n' * 800  # ~33 kB
+        run = await p.client.post("/api/csirt/feed-runs", params={"name": "scan"}, headers={"X-CSRF-Token": csrf},
+                                  files={"file": ("scan.csv", feed, "text/csv")})
+        assert run.status_code == 200, run.text
+        assert run.json()["path"] == "/netdata/feed-runs" and run.json()["received_bytes"] > len(feed)
+        too_big = await p.client.post("/api/csirt/feed-runs", params={"name": "scan"},
+                                      headers={"X-CSRF-Token": csrf}, content=b"x" * (65 * 1024))
+        assert too_big.status_code == 413 and "64 kB" in too_big.json()["errors"][0]["message_nl"]
+
+        org = uuid.uuid4()
+        await p.login(person("Hans", org=org))
+        csrf = await p.csrf()
+        nets = await p.client.post(f"/api/organisations/{org}/netdata/uploads", headers={"X-CSRF-Token": csrf},
+                                   content=b"192.0.2.0/24\n" * 400)  # ~5 kB
+        assert nets.status_code == 413
+        incident = uuid.uuid4()
+        evidence = await p.client.post(f"/api/organisations/{org}/incidents/{incident}/attachments",
+                                       headers={"X-CSRF-Token": csrf}, files={"file": ("log.txt", b"e" * 6000)})
+        assert evidence.status_code == 200, evidence.text

@@ -172,6 +172,13 @@ class TooLarge(Exception):
     pass
 
 
+def readable_size(n: int) -> str:
+    for unit, factor in (("GB", 1024 ** 3), ("MB", 1024 ** 2), ("kB", 1024)):
+        if n >= factor:
+            return f"{n / factor:.3g} {unit}"
+    return f"{n} bytes"
+
+
 async def stream_through(request: Request, session: Session, service: str, path: str, part: str, *,
                          form_file: bool = False, params: dict | None = None, filename_as: str | None = None):
     """Hand the request body to the service as it arrives: the gateway never holds the file,
@@ -183,9 +190,10 @@ async def stream_through(request: Request, session: Session, service: str, path:
                                  settings.upload_rate_per_minute):
         raise DomainError("file", "rate_limited", "U heeft te veel bestanden kort na elkaar geüpload. Wacht een minuut.",
                           "You uploaded too many files in a short time. Wait a minute.", 429)
-    limit = settings.upload_max_bytes
-    too_large = DomainError("file", "too_large", f"Het bestand is groter dan {limit // (1024 * 1024)} MB.",
-                            f"The file is larger than {limit // (1024 * 1024)} MB.", 413)
+    limit = settings.upload_limit(part)
+    size = readable_size(limit)
+    too_large = DomainError("file", "too_large", f"Het bestand is groter dan {size}.",
+                            f"The file is larger than {size}.", 413)
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit:
         raise too_large
