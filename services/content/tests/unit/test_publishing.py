@@ -116,3 +116,13 @@ def test_a_refusal_can_be_raised_again_through_other_layers():
             raise error
     except DomainError as error:
         assert error.code == "publishing.audience_reaches_no_one"
+
+
+def test_whoever_submits_a_draft_nobody_typed_cannot_approve_it():
+    """An advisory pulled from a CSAF provider is drafted by the feed, not by a person: the editor
+    who submits it vouches for it, and a second editor must approve it."""
+    feed = Editor("feed", is_editor=True)
+    pulled = new_draft("pub-2", "CSAF van leverancier", "", Tlp.CLEAR, Audience(everyone=True), feed)
+    in_review = submit_for_review(pulled, REVIEWER)
+    _raises("publishing.four_eyes", approve, in_review, REVIEWER, NOW)
+    assert approve(in_review, AUTHOR, NOW).approved_by == "p-author"

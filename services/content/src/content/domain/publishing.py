@@ -4,7 +4,9 @@
       ^                 |                     |
       +----reject-------+                     +--revise--> a new draft of the next revision
 
-Four-eyes ("vier-ogenprincipe"): nobody who wrote a revision may approve it. Only editors
+Four-eyes ("vier-ogenprincipe"): nobody who wrote a revision, or put it up for review, may
+approve it. The second matters for drafts nobody typed (advisories pulled from a CSAF
+provider): the editor who submits one vouches for it, so another editor must approve it. Only editors
 (CSIRT staff with the editor role, "redacteur") may act at all. Every function is pure: it
 returns a new Publication or raises DomainError, and the caller stores the result.
 """
@@ -97,7 +99,7 @@ def submit_for_review(publication: Publication, actor: Editor) -> Publication:
                        "(bij TLP:AMBER+STRICT genoemde organisaties, bij TLP:RED genoemde personen).",
             message_en="With this TLP label and audience nobody would see the publication. Choose an audience "
                        "(named organisations for TLP:AMBER+STRICT, named people for TLP:RED).")
-    return replace(publication, state=PublicationState.REVIEW)
+    return replace(publication, state=PublicationState.REVIEW, authors=publication.authors | {actor.person_id})
 
 
 def reject(publication: Publication, actor: Editor, note: str) -> Publication:
@@ -108,16 +110,17 @@ def reject(publication: Publication, actor: Editor, note: str) -> Publication:
 
 
 def approve(publication: Publication, actor: Editor, at: datetime) -> Publication:
-    """Publish a reviewed publication. The approver must not be one of its authors."""
+    """Publish a reviewed publication. The approver must not be one of its authors (which
+    includes whoever submitted it for review)."""
     _require_editor(actor)
     _require_state(publication, PublicationState.REVIEW)
     if actor.person_id in publication.authors:
         raise DomainError(
             code="publishing.four_eyes", field="approved_by",
-            message_nl="U heeft aan deze publicatie meegeschreven en mag haar daarom niet goedkeuren "
-                       "(vier-ogenprincipe). Vraag een andere redacteur.",
-            message_en="You wrote part of this publication, so you may not approve it (four-eyes "
-                       "principle). Ask another editor.")
+            message_nl="U heeft aan deze publicatie meegeschreven of haar ter beoordeling aangeboden, en "
+                       "mag haar daarom niet goedkeuren (vier-ogenprincipe). Vraag een andere redacteur.",
+            message_en="You wrote part of this publication or submitted it for review, so you may not "
+                       "approve it (four-eyes principle). Ask another editor.")
     return replace(publication, state=PublicationState.PUBLISHED, approved_by=actor.person_id, published_at=at)
 
 
