@@ -17,8 +17,10 @@ from pydantic_settings import SettingsConfigDict
 from weerbaar_platform.settings import ServiceSettings
 
 DEV_IDP_CLIENT_SECRET = "local-development-only-not-a-secret"
-DEV_GATEWAY_SECRET = "local-development-only-gateway-secret"
-DEV_GATEWAY_REDIRECT_URIS = ["http://127.0.0.1:28080/auth/callback", "http://localhost:28080/auth/callback"]
+#: The gateway's own development defaults (gateway.settings), so that a stack started without
+#: the local stack's explicit values (Docker Compose) still lets the gateway log people in.
+DEV_GATEWAY_SECRET = "local-development-only-not-a-secret"
+DEV_GATEWAY_REDIRECT_URIS = ["http://127.0.0.1:28080/login/callback", "http://localhost:28080/login/callback"]
 #: The example CSIRT of the stand-in IdP (SSOnRijk OIN) and its coordinator as first admin.
 DEV_CSIRT_OINS = ["00000001822477348000"]
 DEV_CSIRT_ADMIN_EMAILS = ["gijs.mulder@csirt.example.nl"]

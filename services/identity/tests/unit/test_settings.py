@@ -20,3 +20,4 @@ def test_production_refuses_development_secrets_and_names_missing_settings():
                          idp_client_secret=DEV_IDP_CLIENT_SECRET,
                          clients=[{"client_id": "gateway", "client_secret": "0123456789abcdef0",
                                    "redirect_uris": ["https://portal.example/cb"]}], **BASE)
+
