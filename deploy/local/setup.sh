@@ -29,8 +29,18 @@ fi
 
 # --- Java and Maven -------------------------------------------------------------------------
 command -v java >/dev/null || { say "Java 17 is needed (apt-get install openjdk-17-jre-headless)"; exit 1; }
-command -v npm >/dev/null || { say "Node.js and npm are needed for the web front end (apt-get install npm)"; exit 1; }
 command -v mvn >/dev/null || { say "Maven is needed (apt-get install maven)"; exit 1; }
+
+# --- Node.js and npm (the front end's NL Design System CSS, axe-core, playwright-core) -------
+if ! command -v npm >/dev/null 2>&1; then
+  if [ "$(id -u)" -ne 0 ]; then
+    say "Node.js and npm are needed for the web front end; install them with: sudo apt-get install nodejs npm"
+    exit 1
+  fi
+  say "installing Node.js and npm from apt"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
 
 # --- Python ---------------------------------------------------------------------------------
 PY=${PYTHON:-python3}
@@ -59,8 +69,12 @@ pom_sum=$(sha256sum deploy/local/kafka/pom.xml | cut -c1-16)
 if [ ! -f "$KAFKA_LIBS/.pom-$pom_sum" ]; then
   say "fetching Apache Kafka jars from Maven Central"
   rm -rf "$KAFKA_LIBS" && mkdir -p "$KAFKA_LIBS"
-  mvn -q -B -Dstyle.color=never -f deploy/local/kafka/pom.xml dependency:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$ROOT/$KAFKA_LIBS"
+  mkdir -p .cache
+  # Quiet unless it fails (Maven's console writes colour codes even when told not to).
+  if ! mvn -q -B -Dstyle.color=never -f deploy/local/kafka/pom.xml dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$ROOT/$KAFKA_LIBS" > .cache/maven.log 2>&1; then
+    cat .cache/maven.log; say "fetching the Kafka jars failed (log above, also in .cache/maven.log)"; exit 1
+  fi
   touch "$KAFKA_LIBS/.pom-$pom_sum"
 fi
 

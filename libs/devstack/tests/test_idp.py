@@ -265,3 +265,15 @@ async def test_authlib_async_client_completes_flow_and_id_token_verifies(app, id
     claims = await verify(idp, token["id_token"], nonce="n-456")
     assert claims["iss"] == issuer and claims["sub"] == "eh-pseudo-24be08d1" == userinfo["sub"]
     assert claims["acr"].endswith(":loa3")
+
+
+async def test_the_index_page_lists_the_test_people():
+    import httpx
+    from weerbaar_devstack.idp.app import create_app
+    from weerbaar_devstack.idp.settings import IdpSettings
+
+    app = create_app(IdpSettings(issuer_base="http://idp.test"))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://idp.test") as client:
+        index = (await client.get("/")).text
+    assert "Anna de Vries" in index and "KvK 12345678" in index and "loa2plus" in index
+    assert "Dewi Kramer" in index and "OIN 00000001003214345000" in index

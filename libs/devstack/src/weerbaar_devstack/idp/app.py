@@ -13,6 +13,7 @@ from joserfc.jwk import RSAKey
 from .flow import (AuthorizationRequest, CodeStore, OidcError, authenticate_client, check_grant,
                    find_client, read_authorization_request)
 from .keys import impostor_key_like, load_or_create_keys
+from . import page
 from .page import error_page, login_page
 from .people import EHERKENNING_LEVELS, IDP_NAMES, SSONRIJK_ACR, TestPerson, load_people
 from .settings import IdpSettings
@@ -175,8 +176,14 @@ def create_app(settings: IdpSettings, clock: Callable[[], float] = time.time) ->
         items = "".join(
             f'<li><a href="/{name}/.well-known/openid-configuration">{name}</a>: '
             f'{html.escape(settings.issuer_base.rstrip("/"))}/{name}</li>' for name in IDP_NAMES)
+        testers = "".join(f"<li>{page.label(p)} — {html.escape(p.idp)}</li>" for p in people)
         return ("<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Stand-in IdP</title>"
-                "</head><body><h1>Stand-in IdP (alleen voor ontwikkeling / development only)</h1>"
-                f"<ul>{items}</ul></body></html>")
+                f"<style>{page.STYLE}</style></head><body>"
+                "<h1>Stand-in IdP (alleen voor ontwikkeling / development only)</h1>"
+                f"<h2>Uitgevers / Issuers</h2><ul>{items}</ul>"
+                "<h2>Testpersonen / Test people</h2>"
+                "<p>U kiest een van hen wanneer u via de portal inlogt. / You pick one of them when you "
+                "log in through the portal.</p>"
+                f"<ul>{testers}</ul></body></html>")
 
     return app
