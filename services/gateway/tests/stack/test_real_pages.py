@@ -86,7 +86,8 @@ async def test_registration_edit_uses_the_etag_and_a_stale_one_says_reload_and_h
         org = session["acting_organisation_id"]
         assert org, "the gateway acts for the new organisation"
         overview = await portal.client.get("/registratie")
-        assert "essential" in overview.text and "/registratie/wijzigen" in overview.text
+        assert "vitaal/essentieel" in overview.text and "/registratie/wijzigen" in overview.text
+        assert "Drinkwater" in overview.text and "drinking_water" not in overview.text  # names, not codes
 
         edit = await portal.client.get("/registratie/wijzigen")
         assert edit.status_code == 200, edit.text

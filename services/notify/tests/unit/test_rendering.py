@@ -123,3 +123,14 @@ def test_withdrawal_of_clear_publication_gives_the_reason_and_of_red_only_title_
     out = R.render("publication_withdrawn", "nl", mail_safe(red, "RED", allowed=CONFIDENTIAL_FIELDS), "WB-X")
     assert "SECRET" not in out.text + out.html and "NCSC-2026-0001" not in out.text
     assert "Lek in X" in out.subject and "https://portaal.example/p/1" in out.text
+
+
+def test_a_role_usable_at_once_says_so_and_a_name_ending_in_a_stop_gets_no_second():
+    context = {"role": "beheerder_personen", "organisation_name": "Waterbedrijf Voorbeeld N.V.",
+               "usable_from": "2026-03-01T10:00:00+00:00", "name": "Anna"}
+    now = R.render("role_granted", "nl", {**context, "usable_now": True}, "REF-1").text
+    assert "U kunt deze rol meteen gebruiken." in now and "nog een bericht" not in now
+    assert "N.V.." not in now and "Waterbedrijf Voorbeeld N.V. U kunt" in now
+    later = R.render("role_granted", "en", {**context, "usable_now": False}, "REF-2").text
+    assert "You can use it from 01-03-2026 11:00 CET; we will let you know then." in later
+    assert "N.V. You can" in later

@@ -4,6 +4,8 @@ Each runs inside the consumer's transaction (with the inbox row), so an event's 
 stored exactly once, however often Kafka delivers it; the sender picks them up after commit."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from weerbaar_contracts import CloudEvent
 from weerbaar_contracts.audience import reach
 from weerbaar_contracts.events import content, identity, incidents, netdata, registry
@@ -38,7 +40,10 @@ async def _role_mail(conn, kind: str, payload, event: CloudEvent, **extra) -> No
 
 async def role_granted(conn, payload: identity.RoleGrantedV1, event: CloudEvent) -> None:
     await readmodels.grant_role(conn, payload.organisation_id, payload.person_id, payload.role, payload.usable_from)
-    await _role_mail(conn, "role_granted", payload, event, usable_from=payload.usable_from.isoformat())
+    # A role given with no waiting time (the first admin of a new registration) is usable at once.
+    usable_now = payload.usable_from <= event.time + timedelta(seconds=1)
+    await _role_mail(conn, "role_granted", payload, event, usable_from=payload.usable_from.isoformat(),
+                     usable_now=usable_now)
 
 
 async def role_activated(conn, payload: identity.RoleActivatedV1, event: CloudEvent) -> None:

@@ -32,6 +32,10 @@ class Nis2Class(StrEnum):
         return {"essential": "vitaal/essentieel", "important": "belangrijk",
                 "not_in_scope": "niet NIS2"}[self.value]
 
+    @property
+    def label_en(self) -> str:
+        return {"essential": "essential", "important": "important", "not_in_scope": "not in NIS2 scope"}[self.value]
+
 
 @dataclass(frozen=True)
 class ReasoningStep:
