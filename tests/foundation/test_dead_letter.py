@@ -48,7 +48,8 @@ async def test_bad_messages_are_dead_lettered_and_the_partition_moves_on(stack, 
     poison = new_event(grant(org, POISON_PERSON), source="/test")
     raw = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap)
     await raw.start()
-    for value in (b"{not json", unknown.to_bytes(), invalid.to_bytes(), poison.to_bytes(), good.to_bytes()):
+    deep = b'{"a":' * 50_000 + b"1" + b"}" * 50_000  # json.loads raises RecursionError on it
+    for value in (b"{not json", deep, unknown.to_bytes(), invalid.to_bytes(), poison.to_bytes(), good.to_bytes()):
         await raw.send_and_wait(topic, value=value, key=key)
     await raw.stop()
 
@@ -62,7 +63,7 @@ async def test_bad_messages_are_dead_lettered_and_the_partition_moves_on(stack, 
     try:
         rows = await eventually(lambda: pool.fetch("SELECT event_id FROM handled"), timeout=60)
         assert [r["event_id"] for r in rows] == [good.id]
-        dead = await eventually(_at_least(stack.kafka_bootstrap, dlq, 4), timeout=30)
+        dead = await eventually(_at_least(stack.kafka_bootstrap, dlq, 5), timeout=30)
     finally:
         await broker.stop()
         await producer.stop()
@@ -70,11 +71,13 @@ async def test_bad_messages_are_dead_lettered_and_the_partition_moves_on(stack, 
 
     reasons = [dict(r.headers)["dlq.reason"].decode() for r in dead]
     assert reasons[0].startswith("malformed CloudEvent")
-    assert reasons[1] == "unknown event type 'nl.weerbaar.nobody.knows.v1'"
-    assert reasons[2].startswith("invalid nl.weerbaar.identity.role.granted.v1 payload") and "role" in reasons[2]
-    assert reasons[3] == "handler failed 3 times: this person breaks the handler every time"
+    assert reasons[1].startswith("malformed CloudEvent") and "recursion limit" in reasons[1]
+    assert reasons[2] == "unknown event type 'nl.weerbaar.nobody.knows.v1'"
+    assert reasons[3].startswith("invalid nl.weerbaar.identity.role.granted.v1 payload") and "role" in reasons[3]
+    assert reasons[4] == "handler failed 3 times: this person breaks the handler every time"
     assert dead[0].value == b"{not json"  # the original message travels with its reason
-    assert json.loads(dead[3].value)["id"] == poison.id
+    assert dead[1].value == deep
+    assert json.loads(dead[4].value)["id"] == poison.id
     assert all(dict(r.headers)["dlq.original.topic"].decode() == topic for r in dead)
 
 

@@ -65,6 +65,7 @@ class EventConsumer:
             return
 
         @broker.subscriber(*self.topics, group_id=f"{self.namespace}weerbaar-{self.service}",
+                           decoder=_raw_records,
                            batch=True, max_records=self.batch_size, batch_timeout_ms=100,
                            ack_policy=AckPolicy.NACK_ON_ERROR, auto_offset_reset="earliest",
                            title=f"{self.service}-events",
@@ -198,6 +199,13 @@ class EventConsumer:
         log.error("dead-lettered a record", extra={"reason": reason, "topic": record.topic,
                                                    "partition": record.partition, "offset": record.offset})
         return "dead-lettered"
+
+
+async def _raw_records(msg):
+    """Leave the records as Kafka gave them: this consumer reads each one itself (`_parse`).
+    FastStream's own decoder would run json.loads first, and a record nested deeply enough to
+    raise RecursionError there would come back forever instead of reaching the dead-letter topic."""
+    return msg.raw_message
 
 
 class _Item:
