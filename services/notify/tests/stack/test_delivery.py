@@ -93,3 +93,50 @@ async def test_temporary_refusal_is_retried_and_permanent_refusal_is_recorded(st
         assert len(event) == 1
         payload = event[0]["payload"].decode()
         assert "notify.delivery.failed" in payload and failed[0]["reference"] in payload and "no such user" in payload
+
+
+async def test_the_sender_takes_a_new_identity_when_its_database_connection_is_lost(stack, mailbox):
+    """PostgreSQL restarting cuts the connection that holds the sender's advisory locks; the
+    sender must not stay stuck on 'lost the lock connection' (it once did, while ready)."""
+    import asyncio
+    import json
+
+    from weerbaar_platform.auth import TokenSigner
+
+    from notify.adapters.rendering import Renderer
+    from notify.entrypoints.sender import Sender
+    from notify.settings import NotifySettings
+
+    dsn = await stack.fresh_database("notifyreconnect")
+    await upgrade_async(dsn, MIGRATIONS)
+    settings = NotifySettings(environment="test", database_url=dsn, kafka_bootstrap="unused:1", http_port=1,
+                              token_jwks=json.dumps(TokenSigner.generate().jwks()), smtp_port=stack.smtp_port,
+                              sender_connections=2, send_rate_per_second=0, sender_poll_seconds=0.2)
+    pool = await create_pool(dsn, max_size=4)
+    sender = Sender(pool, settings, Renderer(portal_base_url=settings.portal_base_url), source="/weerbaar/notify")
+    running = asyncio.create_task(sender.run())
+    try:
+        first = [unique_address("before")]
+        async with pool.acquire() as conn:
+            await _store_messages(conn, first)
+        await eventually(lambda: mailbox.to(first[0]), timeout=30)
+        old_numbers = list(sender.sender_nos)
+
+        # What a restart does to that one connection: the server ends it.
+        async with pool.acquire() as conn:
+            ended = await conn.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' "
+                "AND objid = ANY($1::oid[])", old_numbers)
+        assert ended >= 1
+
+        after = [unique_address(f"after{i}") for i in range(3)]
+        async with pool.acquire() as conn:
+            await _store_messages(conn, after)
+        for address in after:
+            assert len(await eventually(lambda a=address: mailbox.to(a), timeout=30)) == 1
+        assert sender.sender_nos and not set(sender.sender_nos) & set(old_numbers)
+        assert not running.done()
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await pool.close()

@@ -66,6 +66,7 @@ class Sender:
         #: one per worker, so a worker can take back its own claims without touching another's
         self.sender_nos: list[int] = []
         self._lock_conn: asyncpg.Connection | None = None
+        self._identity_lock = asyncio.Lock()
         self.wakes = [asyncio.Event() for _ in range(settings.sender_connections)]
 
     def smtp_client(self) -> SmtpClient:
@@ -77,14 +78,33 @@ class Sender:
 
     async def _take_identity(self) -> None:
         """Hold an advisory lock per worker for as long as this sender lives (see
-        adapters/delivery.py); the same connection hears when new messages are stored."""
-        self._lock_conn = await asyncpg.connect(self.database_url)
+        adapters/delivery.py); the same connection hears when new messages are stored.
+
+        When that connection is lost (PostgreSQL restarted), the locks went with it: the
+        sender takes new numbers on a new connection, and what it had claimed under the old
+        ones is recovered like any dead sender's claims."""
+        async with self._identity_lock:
+            if self._alive():
+                return
+            if self._lock_conn is not None:
+                self._lock_conn.terminate()
+                log.warning("sender lost its database connection; taking a new identity")
+            self._lock_conn, self.sender_nos = None, []
+            conn = await asyncpg.connect(self.database_url)
+            try:
+                await self._lock_numbers(conn)
+            except BaseException:
+                conn.terminate()
+                self.sender_nos = []
+                raise
+            self._lock_conn = conn
+
+    async def _lock_numbers(self, conn: asyncpg.Connection) -> None:
         while len(self.sender_nos) < self.settings.sender_connections:
             candidate = random.randint(1, 2**31 - 1)
-            if await self._lock_conn.fetchval("SELECT pg_try_advisory_lock($1, $2)",
-                                              delivery.SENDER_LOCK_CLASS, candidate):
+            if await conn.fetchval("SELECT pg_try_advisory_lock($1, $2)", delivery.SENDER_LOCK_CLASS, candidate):
                 self.sender_nos.append(candidate)
-        await self._lock_conn.add_listener(delivery.WAKE_CHANNEL, lambda *_: self.wake_up())
+        await conn.add_listener(delivery.WAKE_CHANNEL, lambda *_: self.wake_up())
 
     def wake_up(self) -> None:
         for event in self.wakes:
@@ -106,6 +126,8 @@ class Sender:
         try:
             while True:
                 try:
+                    if not self._alive():
+                        await self._take_identity()
                     if index == 0:
                         recovered = await delivery.recover_from_dead_senders(
                             self.pool, resend_uncertain=self.settings.uncertain_policy == "resend")
