@@ -88,6 +88,17 @@ def _not_attested(kvk: str | None, oin: str | None, principal: Principal) -> Dom
     return DomainError(field, "not_attested_by_login", nl, en, 403)
 
 
+def _identifier_fixed(field: str) -> DomainError:
+    """The KvK number or OIN is who the organisation is: logins and invitations are matched
+    against it, so changing it would hand the registration to another organisation."""
+    name_nl, name_en = ("het KvK-nummer", "the KvK number") if field == "kvk_number" else ("het OIN", "the OIN")
+    return DomainError(
+        field, "identifier_fixed",
+        f"U kunt {name_nl} van een geregistreerde organisatie niet wijzigen. Klopt het niet, neem dan "
+        "contact op met het CSIRT.",
+        f"You cannot change {name_en} of a registered organisation. If it is wrong, contact the CSIRT.", 422)
+
+
 def _stale(current: int) -> Conflict:
     return Conflict(
         "If-Match", "version_conflict",
@@ -191,6 +202,10 @@ async def update(pool: asyncpg.Pool, source: str, principal: Principal, org_id: 
         if before.status != "registered":
             raise _deregistered()
         entry = _entry(data, _override_of(before))
+        for field, was, now in (("kvk_number", before.kvk, entry.data.get("kvk_number")),
+                                ("oin", before.oin, entry.data.get("oin"))):
+            if was is not None and now != was:
+                raise _identifier_fixed(field)
         holder = await db.holder_of(conn, kvk=entry.data.get("kvk_number"),
                                     oin=entry.data.get("oin"), except_id=org_id)
         if holder:

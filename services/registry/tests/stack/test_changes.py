@@ -102,15 +102,20 @@ async def test_invalid_update_is_refused_with_field_errors_and_changes_nothing(r
     assert [v["version"] for v in await history(registry, org, admin)] == [1]
 
 
-async def test_update_to_another_organisations_kvk_number_is_409(registry):
+@pytest.mark.parametrize("whose", ["another organisation's", "an unregistered"])
+async def test_the_kvk_number_of_a_registration_cannot_be_changed(registry, whose):
+    """Logins and invitations are matched against it: changing it would hand the registration
+    (and who may join it) to another organisation."""
     _, other, _ = await registered(registry)
     org, body, admin = await registered(registry)
-    resp = await registry.client.put(
-        f"/organisations/{org}", json={**body["registration"],
-                                       "kvk_number": other["registration"]["kvk_number"]},
-        headers={**admin, "If-Match": '"1"'})
-    assert resp.status_code == 409
-    assert resp.json()["errors"][0]["code"] == "kvk_number_already_registered"
+    kvk = other["registration"]["kvk_number"] if whose == "another organisation's" else registry.new_kvk()
+    resp = await registry.client.put(f"/organisations/{org}", json={**body["registration"], "kvk_number": kvk},
+                                     headers={**admin, "If-Match": '"1"'})
+    assert resp.status_code == 422, resp.text
+    assert resp.json()["errors"][0]["field"] == "kvk_number"
+    assert resp.json()["errors"][0]["code"] == "identifier_fixed"
+    assert "CSIRT" in resp.json()["errors"][0]["message_nl"]
+    assert [v["version"] for v in await history(registry, org, admin)] == [1]
 
 
 async def test_only_the_people_admin_updates(registry):
