@@ -167,7 +167,7 @@ def fake_service(world: World, name: str) -> FastAPI:
             return {"total": 1, "items": [{"id": str(uuid.uuid4()), "title": "Log4Shell", "tlp": "CLEAR"}]}
         body = await request.body()
         return {"service": name, "path": "/" + path, "method": request.method, "received_bytes": len(body),
-                "content_type": request.headers.get("content-type"),
+                "content_type": request.headers.get("content-type"), "query": dict(request.query_params),
                 "body_sha256": hashlib.sha256(body).hexdigest()}
 
     return app

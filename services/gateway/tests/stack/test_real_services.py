@@ -83,3 +83,36 @@ async def test_real_services_answer_404_for_another_organisations_incident_and_t
                                        headers={"X-CSRF-Token": csrf, "Content-Type": "text/plain"}, content=tricky)
         assert api.status_code in (200, 422), api.text
         assert api.json()["report"]["outcomes"], api.text
+
+
+async def test_evidence_goes_through_the_gateway_as_a_form_and_comes_back_byte_for_byte(
+        stack, kafka_namespace, signer):
+    import hashlib
+
+    async with portal_with_real_services(stack, kafka_namespace, signer) as portal:
+        org_a, org_b = uuid.uuid4(), uuid.uuid4()
+        await portal.login(person("Bea", org=org_b))
+        csrf = await portal.csrf()
+        opened = await portal.client.post(f"/api/organisations/{org_b}/incidents", headers={"X-CSRF-Token": csrf},
+                                          json={"title": "Phishing", "became_aware_at": "2025-03-14T09:30:00+01:00"})
+        incident = opened.json()["id"]
+        evidence = b"%PDF-1.7\n" + bytes(range(256)) * 40
+        sent = await portal.client.post(f"/api/organisations/{org_b}/incidents/{incident}/attachments",
+                                        headers={"X-CSRF-Token": csrf},
+                                        files={"file": ("mail-headers.pdf", evidence, "application/pdf")})
+        assert sent.status_code == 201, sent.text
+        stored = sent.json()
+        assert stored["sha256"] == hashlib.sha256(evidence).hexdigest() and stored["size"] == len(evidence)
+        assert stored["filename"] == "mail-headers.pdf"
+
+        path = f"/api/organisations/{org_b}/incidents/{incident}/attachments/{stored['id']}"
+        fetched = await portal.client.get(path)
+        assert fetched.status_code == 200 and fetched.content == evidence
+        assert fetched.headers["content-disposition"].startswith("attachment;")
+        assert fetched.headers["x-content-type-options"] == "nosniff"
+        assert fetched.headers["content-type"] == "application/octet-stream"
+
+        await portal.login(person("Ali", org=org_a))
+        assert (await portal.client.get(path)).status_code == 404
+        other = f"/api/organisations/{org_a}/incidents/{incident}/attachments/{stored['id']}"
+        assert (await portal.client.get(other)).status_code == 404

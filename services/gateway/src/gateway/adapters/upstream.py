@@ -74,6 +74,23 @@ class Upstream:
             raise Unavailable(service, f"unreachable ({type(exc).__name__})") from None
         return _checked(service, resp)
 
+    async def stream_download(self, session: Session, service: str, path: str, *,
+                              timeout: float = 120) -> httpx.Response:
+        """A GET whose body is not read here: the caller streams it on and closes the response."""
+        session = await self.fresh(session)
+        request = self.http.build_request("GET", self.urls[service] + path, headers=self._headers(session),
+                                          timeout=timeout)
+        try:
+            resp = await self.http.send(request, stream=True)
+        except httpx.TimeoutException:
+            raise Unavailable(service, "timeout") from None
+        except httpx.HTTPError as exc:
+            raise Unavailable(service, f"unreachable ({type(exc).__name__})") from None
+        if resp.status_code >= 400:
+            await resp.aread()
+            await resp.aclose()
+        return _checked(service, resp)
+
     async def stream_upload(self, session: Session, service: str, path: str, body: AsyncIterator[bytes], *,
                             content_type: str, params=None, timeout: float = 120) -> httpx.Response:
         """Pass a request body through without holding it: the service sees the same multipart

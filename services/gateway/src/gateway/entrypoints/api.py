@@ -8,7 +8,8 @@ from typing import Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.background import BackgroundTask
 from pydantic import BaseModel, Field
 from weerbaar_platform import correlation
 from weerbaar_platform.errors import DomainError, NotFound
@@ -253,11 +254,48 @@ async def _started(stream: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
     return rest()
 
 
+#: What of the service's answer goes along with evidence someone downloads.
+_DOWNLOAD_HEADERS = ("content-disposition", "content-length", "x-detected-content-type", "repr-digest")
+
+
+@router.get("/organisations/{organisation_id}/incidents/{incident_id}/attachments/{attachment_id}",
+            tags=["incidents"], summary="Download an attachment of an incident (always as a file, never shown)",
+            response_class=StreamingResponse,
+            responses={200: {"content": {"application/octet-stream": {"schema": {"type": "string",
+                                                                                "format": "binary"}}}}})
+async def download_attachment(organisation_id: UUID, incident_id: UUID, attachment_id: UUID, request: Request,
+                              session: Session = Depends(require_session)):
+    passthrough.check_scope(session, "org", organisation_id)
+    try:
+        resp = await extras(request)["upstream"].stream_download(
+            session, "incidents", f"/incidents/{incident_id}/attachments/{attachment_id}")
+    except Unavailable as exc:
+        raise passthrough.ServiceUnavailable("incidents", exc.reason) from None
+    except SessionEnded:
+        raise NotLoggedIn() from None
+    if resp.status_code != 200:
+        try:
+            return JSONResponse(resp.json(), status_code=resp.status_code)
+        except ValueError:
+            raise passthrough.ServiceUnavailable("incidents", "invalid answer") from None
+    headers = {k: resp.headers[k] for k in _DOWNLOAD_HEADERS if k in resp.headers}
+    headers |= {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
+    return StreamingResponse(resp.aiter_raw(), media_type="application/octet-stream", headers=headers,
+                             background=BackgroundTask(resp.aclose))
+
+
+#: The query parameter in which a service wants the uploaded file's name.
+FILE_NAME_PARAMETER = {"/incidents/{incident_id}/attachments": "filename", "/netdata/feed-runs": "name"}
+
 for upload in routes.UPLOADS:
     def _make(u=upload):
         async def endpoint(request: Request, session: Session = Depends(require_session), **kwargs):
             passthrough.check_scope(session, u.scope, kwargs.get("organisation_id"))
-            return await stream_through(request, session, u.service, u.upstream.format(**{k: str(v) for k, v in kwargs.items()}), u.part)
+            # Clients may send the bare file or a multipart form (as the OpenAPI document says);
+            # of a form only the file's bytes go on, as from the web pages.
+            return await stream_through(request, session, u.service,
+                                        u.upstream.format(**{k: str(v) for k, v in kwargs.items()}), u.part,
+                                        form_file=True, filename_as=FILE_NAME_PARAMETER.get(u.upstream))
         return endpoint
 
     passthrough.register_upload(router, upload, _make())
