@@ -194,6 +194,15 @@ async def test_nul_bytes_in_incident_text_are_refused(incidents, signer):
                                                                   "became_aware_at": "2025-01-01T10:00:00Z"}, headers=me))
 
 
+async def test_half_a_utf16_pair_in_incident_text_is_refused_and_nothing_is_stored(incidents, signer):
+    org = str(uuid.uuid4())
+    me = person(signer, org)
+    body = b'{"title": "Storing \\ud800", "description": "half a pair: \\udc00", "became_aware_at": "2025-01-01T10:00:00Z"}'
+    resp = await incidents.post("/incidents", content=body, headers=me | {"Content-Type": "application/json"})
+    assert_field_refusal(resp)
+    assert (await incidents.get("/incidents", headers=me)).json()["items"] == []
+
+
 @pytest.mark.parametrize("title", ["   ", "\u202e"], ids=["spaces", "rtl-mark"])
 async def test_blank_incident_title_is_refused(incidents, signer, title):
     resp = await incidents.post("/incidents", json={"title": title, "became_aware_at": "2025-01-01T10:00:00Z"},

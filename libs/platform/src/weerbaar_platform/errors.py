@@ -97,6 +97,18 @@ def install(app: FastAPI) -> None:
                              "A value is outside what can be stored (for example a number too large or an impossible date).")
         return JSONResponse(_body([err]), status_code=422)
 
+    @app.exception_handler(UnicodeEncodeError)
+    async def _unencodable(_: Request, exc: UnicodeEncodeError):
+        # JSON may carry "\ud800", half of a UTF-16 pair: Python reads it into a string that
+        # cannot be written as UTF-8, so neither the database nor a service behind us takes it.
+        log.warning("input with a character that cannot be encoded", extra={"error": str(exc)[:200]})
+        err = FieldError("(body)", "invalid_character",
+                         "Een tekst bevat een ongeldig teken (een losse helft van een UTF-16-paar, zoals \\ud800). "
+                         "Verwijder het of typ het teken opnieuw.",
+                         "A text contains an invalid character (half of a UTF-16 pair, such as \\ud800). "
+                         "Remove it or type the character again.")
+        return JSONResponse(_body([err]), status_code=422)
+
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception):
         # Reached only when the correlation middleware is not around the failing part.

@@ -349,3 +349,18 @@ async def test_each_kind_of_upload_keeps_its_own_size_limit(stack, kafka_namespa
                                   params={"filename": "raw.bin"}, headers={"X-CSRF-Token": csrf,
                                   "Content-Type": "application/octet-stream"}, content=b"r" * 100)
         assert raw.json()["received_bytes"] == 100 and raw.json()["query"]["filename"] == "raw.bin"
+
+
+async def test_half_a_utf16_pair_in_a_json_body_is_a_422_not_a_500(stack, kafka_namespace, signer):
+    """JSON may spell "\\ud800", which Python reads into a string no UTF-8 encoder takes."""
+    async with running_portal(stack, kafka_namespace, signer) as p:
+        org = uuid.uuid4()
+        await p.login(person("Hans", org=org))
+        csrf = await p.csrf()
+        for path in (f"/api/organisations/{org}/incidents", "/api/organisations", f"/api/organisations/{org}/invitations"):
+            resp = await p.client.post(path, headers={"X-CSRF-Token": csrf, "Content-Type": "application/json"},
+                                       content=b'{"title": "\\ud800", "became_aware_at": "2025-01-01T00:00:00Z", '
+                                               b'"email": "a@b.nl", "legal_name": "\\ud800"}')
+            assert resp.status_code == 422, (path, resp.status_code, resp.text)
+            error = resp.json()["errors"][0]
+            assert error["code"] == "invalid_character" and "UTF-16" in error["message_nl"], resp.text
