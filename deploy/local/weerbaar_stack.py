@@ -404,6 +404,8 @@ def service_env(name: str) -> dict[str, str]:
         env[f"{prefix}ROLE_ACTIVATION_POLL_SECONDS"] = "1"
     if name == "gateway":
         env[f"{prefix}IDENTITY_CLIENT_SECRET"] = GATEWAY_CLIENT_SECRET
+    if name == "incidents":  # the public report form comes through the gateway, which names the sender
+        env[f"{prefix}TRUSTED_PROXIES"] = json.dumps(["127.0.0.1"])
     if name == "notify":
         env[f"{prefix}PORTAL_BASE_URL"] = gateway
     return env
@@ -417,16 +419,46 @@ def devstack_available(name: str) -> bool:
     return (ROOT / "libs" / "devstack" / "src" / "weerbaar_devstack" / name / "__main__.py").exists()
 
 
-def start_python_part(name: str) -> None:
+_CODE_SUFFIXES = {".py", ".html", ".j2", ".json", ".toml", ".sql", ".mako", ".css"}
+
+
+def code_fingerprint() -> str:
+    """What the Python parts run: every source file's name, size and time under libs/ and
+    services/. A part started from other code is restarted, so nobody tests yesterday's code."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for top in ("libs", "services"):
+        for path in sorted((ROOT / top).rglob("*")):
+            if path.suffix in _CODE_SUFFIXES and "node_modules" not in path.parts and path.is_file():
+                info = path.stat()
+                digest.update(f"{path.relative_to(ROOT)}:{info.st_size}:{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def _codefile(name: str) -> Path:
+    return STATE / "pids" / f"{name}.code"
+
+
+def start_python_part(name: str, fingerprint: str | None = None) -> None:
     argv, env, port = python_parts()[name]
+    fingerprint = fingerprint or code_fingerprint()
     if running_pid(name):
-        say(f"{name}: already running on {port}")
-        return
+        started_from = _codefile(name).read_text() if _codefile(name).exists() else None
+        if started_from == fingerprint:
+            say(f"{name}: already running on {port}")
+            return
+        say(f"{name}: the code changed since it started; restarting")
+        stop(name)
+        deadline = time.monotonic() + 15
+        while port_open(port) and time.monotonic() < deadline:
+            time.sleep(0.1)
     if port_open(port):
         raise SystemExit(f"{name}: port {port} is taken by another process. Choose another port "
                          f"(see the WEERBAAR_*_PORT variables in deploy/local/weerbaar_stack.py).")
     say(f"{name}: starting on 127.0.0.1:{port}")
     spawn(name, argv, env)
+    _codefile(name).write_text(fingerprint)
 
 
 def http_ok(url: str) -> bool:
@@ -453,8 +485,9 @@ def up(infra_only: bool, bare: bool = False) -> None:
     missing = [s for s in SERVICE_PORTS if not service_available(s)]
     if not (infra_only or bare) and missing:
         say(f"not started, not built yet: {', '.join(missing)}")
+    fingerprint = code_fingerprint()
     for name in extras + services:
-        start_python_part(name)
+        start_python_part(name, fingerprint)
     for name in extras:
         port = python_parts()[name][2]
         wait_until(lambda p=port: port_open(p), name, 30, STATE / "logs" / f"{name}.log", name)

@@ -155,7 +155,10 @@ async def test_a_megabyte_deregistration_reason_is_refused_and_nothing_changes(r
     body = form()
     org = (await registry.post("/organisations", json=body, headers=registrant(signer, body))).json()["id"]
     admin = person(signer, org, ["gebruiker", "beheerder_personen"])
-    resp = await registry.post(f"/organisations/{org}/deregistration", json={"reason": "x" * 2_000_000},
+    too_big = await registry.post(f"/organisations/{org}/deregistration", json={"reason": "x" * 2_000_000},
+                                  headers=admin)
+    assert too_big.status_code == 413 and too_big.json()["errors"][0]["code"] == "body_too_large"
+    resp = await registry.post(f"/organisations/{org}/deregistration", json={"reason": "x" * 100_000},
                                headers=admin)
     assert_field_refusal(resp, "reason")
     assert (await registry.get(f"/organisations/{org}", headers=admin)).json()["status"] == "registered"
@@ -201,6 +204,21 @@ async def test_half_a_utf16_pair_in_incident_text_is_refused_and_nothing_is_stor
     resp = await incidents.post("/incidents", content=body, headers=me | {"Content-Type": "application/json"})
     assert_field_refusal(resp)
     assert (await incidents.get("/incidents", headers=me)).json()["items"] == []
+
+
+async def test_a_150_mb_draft_is_refused_and_the_stored_draft_stays(incidents, signer):
+    org = str(uuid.uuid4())
+    me = person(signer, org)
+    opened = await incidents.post("/incidents", json={"title": "Storing", "became_aware_at": "2025-01-01T10:00:00Z"},
+                                  headers=me)
+    draft = f"/incidents/{opened.json()['id']}/drafts/final"
+    saved = await incidents.put(draft, json={"description": "wat we tot nu toe weten"}, headers=me)
+    assert saved.status_code in (200, 204), saved.text
+    before = (await incidents.get(draft, headers=me)).json()
+    huge = b'{"description": "' + b"x" * (150 * 1024 * 1024) + b'"}'
+    resp = await incidents.put(draft, content=huge, headers=me | {"Content-Type": "application/json"})
+    assert resp.status_code == 413 and resp.json()["errors"][0]["code"] == "body_too_large"
+    assert (await incidents.get(draft, headers=me)).json() == before
 
 
 @pytest.mark.parametrize("title", ["   ", "\u202e"], ids=["spaces", "rtl-mark"])

@@ -34,12 +34,22 @@ class HostRouter(httpx.AsyncBaseTransport):
     def __init__(self, apps: dict[str, FastAPI]):
         self.transports = {h: httpx.ASGITransport(app=a) for h, a in apps.items()}
         self.down: set[str] = set()
+        #: host -> seconds it takes to answer. The service still does its work (as a real one
+        #: would); the caller only stops waiting when its own timeout is shorter.
+        self.slow: dict[str, float] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         host = request.url.host
         if host in self.down or host not in self.transports:
             raise httpx.ConnectError(f"{host} is down", request=request)
-        return await self.transports[host].handle_async_request(request)
+        response = await self.transports[host].handle_async_request(request)
+        delay = self.slow.get(host, 0)
+        if delay:
+            waits = (request.extensions.get("timeout") or {}).get("read") or delay
+            await asyncio.sleep(min(delay, waits))
+            if delay > waits:
+                raise httpx.ReadTimeout(f"{host} did not answer in time", request=request)
+        return response
 
 
 @dataclass

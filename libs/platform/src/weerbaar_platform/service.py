@@ -24,6 +24,7 @@ from weerbaar_contracts.topics import dead_letter
 from . import db, errors, health, logs
 from .consumer import EventConsumer, Handler
 from .auth import TokenVerifier, verifier_from_settings
+from .bodylimit import BodyLimitMiddleware
 from .correlation import CorrelationMiddleware
 from .kafka import ensure_topics, new_producer
 from .relay import OutboxRelay
@@ -117,7 +118,8 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
             await pool.close()
 
     app = FastAPI(title=f"Weerbaar {spec.name}", description=spec.description, lifespan=lifespan)
-    app.add_middleware(CorrelationMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_json_body_bytes)
+    app.add_middleware(CorrelationMiddleware)  # added last: outermost, so a 413 has its reference too
     errors.install(app)
     app.include_router(health.router)
     for router in spec.routers:

@@ -38,12 +38,17 @@ class GatewaySettings(ServiceSettings):
     cookie_samesite: str = Field("lax", pattern=r"^(lax|strict)$")
     #: Each service call gets this long; a part that does not answer in time says so.
     service_timeout_seconds: float = Field(3.0, gt=0, le=60)
+    #: A change waits longer: calling it "not available" while the service goes on to store it
+    #: would invite the person to send it again, and make a duplicate.
+    service_write_timeout_seconds: float = Field(30.0, gt=0, le=300)
     login_rate_per_minute: int = Field(20, ge=1)
     upload_rate_per_minute: int = Field(10, ge=1)
     #: Uploads larger than these are cut off by the gateway too (services have their own limits):
     #: network data and advisories; evidence attached to an incident; a feed run by an analyst
     #: (a day of a national scan is hundreds of megabytes).
     upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1024)
+    #: CSAF documents may come through as JSON bodies (content takes up to 5 MB).
+    max_json_body_bytes: int = Field(5_000_000 + 64 * 1024, ge=1024)
     attachment_max_bytes: int = Field(25 * 1024 * 1024, ge=1024)
     feed_max_bytes: int = Field(2 * 1024 * 1024 * 1024, ge=1024)
     security_contact: str = "mailto:csirt@weerbaar.example"

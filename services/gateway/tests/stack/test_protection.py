@@ -3,6 +3,7 @@ services: login (PKCE, state, tokens server side), CSRF on every state change, a
 organisation's ids, security headers, security.txt, rate limits, streamed uploads."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import uuid
@@ -364,3 +365,35 @@ async def test_half_a_utf16_pair_in_a_json_body_is_a_422_not_a_500(stack, kafka_
             assert resp.status_code == 422, (path, resp.status_code, resp.text)
             error = resp.json()["errors"][0]
             assert error["code"] == "invalid_character" and "UTF-16" in error["message_nl"], resp.text
+
+
+async def test_a_slow_service_times_out_its_part_and_a_slow_write_is_not_called_a_failure(
+        stack, kafka_namespace, signer):
+    async with running_portal(stack, kafka_namespace, signer, service_timeout_seconds=0.3,
+                              service_write_timeout_seconds=0.6) as p:
+        org = uuid.uuid4()
+        await p.login(person("Gert", org=org))
+        csrf = await p.csrf()
+
+        p.router.slow = {"content": 2.0}
+        started = asyncio.get_running_loop().time()
+        dashboard = (await p.client.get("/api/dashboard")).json()
+        assert asyncio.get_running_loop().time() - started < 1.5  # the slow part does not hold the page
+        assert dashboard["advisories"]["status"] == "unavailable"
+        assert dashboard["registration"]["status"] == "ok" and dashboard["incidents"]["status"] == "ok"
+
+        # A write that takes longer than reads may, but less than the write timeout, succeeds.
+        p.router.slow = {"incidents": 0.45}
+        ok = await p.client.post(f"/api/organisations/{org}/incidents", headers={"X-CSRF-Token": csrf},
+                                 json={"title": "Storing", "became_aware_at": "2025-01-01T10:00:00Z"})
+        assert ok.status_code == 200, ok.text
+        # One slower still: the service may well have stored it, so the answer says "check first".
+        p.router.slow = {"incidents": 2.0}
+        calls = len(p.world.calls)
+        late = await p.client.post(f"/api/organisations/{org}/incidents", headers={"X-CSRF-Token": csrf},
+                                   json={"title": "Storing", "became_aware_at": "2025-01-01T10:00:00Z"})
+        assert late.status_code == 504, late.text
+        error = late.json()["errors"][0]
+        assert error["code"] == "outcome_unknown" and "niet zeker" in error["message_nl"]
+        assert "not certain" in error["message_en"]
+        assert len(p.world.calls) == calls + 1  # it did reach the service

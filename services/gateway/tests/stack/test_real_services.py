@@ -5,6 +5,7 @@ with the service's per-line report."""
 from __future__ import annotations
 
 import contextlib
+import re
 import functools
 import uuid
 from pathlib import Path
@@ -116,3 +117,25 @@ async def test_evidence_goes_through_the_gateway_as_a_form_and_comes_back_byte_f
         assert (await portal.client.get(path)).status_code == 404
         other = f"/api/organisations/{org_a}/incidents/{incident}/attachments/{stored['id']}"
         assert (await portal.client.get(other)).status_code == 404
+
+
+async def test_anyone_can_report_an_incident_without_logging_in(stack, kafka_namespace, signer):
+    async with portal_with_real_services(stack, kafka_namespace, signer) as portal:
+        form = {"contact_name": "Sam Jansen", "contact_email": "sam@example.nl", "title": "Phishing op onze site",
+                "description": "Bezoekers krijgen een nagemaakte inlogpagina te zien.",
+                "became_aware_at": "2025-10-26T02:30"}
+        page = await portal.client.get("/melden")
+        assert page.status_code == 200 and 'action="/melden"' in page.text
+
+        missing = await portal.client.post("/melden", data={**form, "contact_email": ""})
+        assert missing.status_code == 422, missing.text
+        assert 'href="#contact_email"' in missing.text and 'Sam Jansen' in missing.text  # what was typed stays
+
+        sent = await portal.client.post("/melden", data=form)
+        assert sent.status_code == 201, sent.text
+        reference = re.search(r"<strong>([^<]+)</strong>", sent.text).group(1)
+        assert reference.strip()
+
+        # A foreign site cannot post it in someone's name: the origin check still holds.
+        forged = await portal.client.post("/melden", data=form, headers={"Origin": "https://evil.example"})
+        assert forged.status_code == 403

@@ -55,3 +55,17 @@ def test_finding_says_which_test_exceeded_the_ceiling():
     finding = size_class(CompanySize(employees=10, annual_turnover_eur=Decimal(60 * M),
                                      balance_sheet_total_eur=Decimal(50 * M)))
     assert (finding.size_class, finding.exceeded_by) == (SizeClass.LARGE, "financial")
+
+
+@pytest.mark.parametrize("field", ["employees", "annual_turnover_eur", "balance_sheet_total_eur"])
+def test_true_or_false_is_not_a_number(field):
+    from pydantic import ValidationError
+
+    from registry.domain.enterprise_size import CompanySize
+
+    figures = {"employees": 10, "annual_turnover_eur": "1000", "balance_sheet_total_eur": "1000", field: True}
+    with pytest.raises(ValidationError) as refused:
+        CompanySize.model_validate(figures)
+    assert refused.value.errors()[0]["loc"] == (field,)
+    assert refused.value.errors()[0]["ctx"]["message_nl"].startswith("Vul een getal in")
+    assert CompanySize.model_validate({**figures, field: "12"}) is not None  # a form's text still reads

@@ -27,6 +27,11 @@ def unavailable(part: str, reason: str, reference: str | None = None) -> dict[st
         ref_en = f" Quote reference {reference} if you contact us." if reference else ""
         nl = f"Bij het onderdeel {nl_name} ging iets mis aan onze kant.{ref_nl} De rest van de pagina werkt gewoon."
         en = f"Something went wrong on our side with the part {en_name}.{ref_en} The rest of the page works."
+    elif reason == "outcome unknown":
+        nl = (f"Het onderdeel {nl_name} antwoordde niet op tijd, en het is niet zeker of uw wijziging is "
+              "opgeslagen. Kijk eerst of ze er staat voordat u haar opnieuw verstuurt.")
+        en = (f"The part {en_name} did not answer in time, and it is not certain whether your change was "
+              "saved. Check whether it is there before you send it again.")
     elif reason == "endpoint not available":
         nl = f"Het onderdeel {nl_name} is nog niet beschikbaar."
         en = f"The part {en_name} is not available yet."

@@ -20,6 +20,9 @@ CSRF_FIELD = "csrf_token"
 MAX_FORM_BYTES = 1024 * 1024
 #: Paths that carry no session: nothing personal is served there.
 SESSIONLESS_PREFIXES = ("/static/", "/healthz", "/readyz", "/.well-known/")
+#: Forms anyone may send without a session (the law keeps reporting open to everyone); there is
+#: no session to ride, so no token to check, but the origin check still holds.
+PUBLIC_FORMS = ("/melden",)
 
 
 def content_security_policy() -> str:
@@ -108,6 +111,8 @@ class SessionAndCsrf:
             if body is None:
                 return await _refuse(scope, send, "form too large", status=413)
             token = parse_qs(body.decode("latin-1")).get(CSRF_FIELD, [None])[0]
+        if session is None and token is None and scope["path"] in PUBLIC_FORMS:
+            return await self.app(scope, receive, send)
         if session is None or not token or not hmac.compare_digest(token, session.csrf_token):
             return await _refuse(scope, send, "csrf")
         await self.app(scope, receive, send)

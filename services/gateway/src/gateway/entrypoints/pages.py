@@ -150,6 +150,55 @@ async def home(request: Request):
     return render(request, "dashboard.html", title=Texts(language(request))("Overzicht", "Dashboard"), board=board)
 
 
+PUBLIC_REPORT_FIELDS = {"contact_name", "contact_email", "contact_phone", "organisation_name", "title",
+                        "description", "became_aware_at"}
+#: The incidents service's field names, as the page's inputs.
+_PUBLIC_REPORT_INPUTS = {"contact.name": "contact_name", "contact.email": "contact_email",
+                         "contact.phone": "contact_phone"}
+
+
+@router.get("/melden")
+async def public_report_page(request: Request):
+    t = Texts(language(request))
+    return render(request, "public_report.html", title=t("Incident melden", "Report an incident"), form={},
+                  field_errors={}, reference=None)
+
+
+@router.post("/melden")
+async def public_report_submit(request: Request):
+    """The report form anyone may use, passed to the incidents service with the sender's address
+    (which it rate-limits on); the answer is the reference, or what to correct."""
+    t, lang = Texts(language(request)), language(request)
+    form = await form_of(request)
+    opt = lambda k: (form.get(k) or "").strip() or None  # noqa: E731
+    body = {"contact": {"name": form.get("contact_name", ""), "email": form.get("contact_email", ""),
+                        "phone": opt("contact_phone")},
+            "organisation_name": opt("organisation_name"), "title": form.get("title", ""),
+            "description": form.get("description", ""), "became_aware_at": opt("became_aware_at")}
+    settings = request.app.state.settings
+    client = request.client.host if request.client else "unknown"
+    try:
+        resp = await extras(request)["http"].post(
+            settings.service_url("incidents") + "/public/reports", json=body,
+            headers={"X-Forwarded-For": client, correlation.HEADER: correlation.current() or ""},
+            timeout=settings.service_write_timeout_seconds)
+    except Exception:  # the service is down or slow: say so, keep what was typed
+        resp = None
+    if resp is not None and resp.status_code == 201:
+        return render(request, "public_report.html", title=t("Melding ontvangen", "Report received"), form={},
+                      field_errors={}, reference=resp.json().get("reference"), status_code=201)
+    if resp is not None and resp.status_code in (413, 422, 429):
+        errors = [{**e, "field": _PUBLIC_REPORT_INPUTS.get(e.get("field"), e.get("field"))}
+                  for e in resp.json().get("errors", [])]
+        status = resp.status_code
+    else:
+        errors = [parts.unavailable("incidents", "unavailable")]
+        status = 503
+    summary, by_field = error_summary(errors, lang, PUBLIC_REPORT_FIELDS)
+    return render(request, "public_report.html", title=t("Incident melden", "Report an incident"), form=form,
+                  field_errors=by_field, errors=summary, reference=None, status_code=status)
+
+
 @router.get("/toegankelijkheid")
 async def accessibility(request: Request):
     return render(request, "accessibility.html", title=Texts(language(request))(

@@ -28,7 +28,7 @@ from weerbaar_platform import correlation
 from ..adapters.upstream import SessionEnded, Unavailable
 from ..domain.parts import unavailable
 from ..domain.session import Session
-from .web import NotLoggedIn, extras, require_session
+from .web import NotLoggedIn, extras, require_session, settings_of
 
 Scope = Literal["person", "org", "staff"]
 FORWARDED_REQUEST_HEADERS = ("if-match", "if-none-match", "accept")
@@ -54,9 +54,10 @@ class ServiceUnavailable(DomainError):
 
     def __init__(self, part: str, reason: str):
         msg = unavailable(part, reason, correlation.current())
-        failed = reason == "failed"
-        super().__init__("(service)", "service_failed" if failed else "unavailable", msg["message_nl"],
-                         msg["message_en"], 502 if failed else 503)
+        failed, unknown = reason == "failed", reason == "outcome unknown"
+        code = "service_failed" if failed else "outcome_unknown" if unknown else "unavailable"
+        super().__init__("(service)", code, msg["message_nl"], msg["message_en"],
+                         502 if failed else 504 if unknown else 503)
 
 
 def check_scope(session: Session, scope: Scope, organisation_id: UUID | None) -> None:
@@ -73,11 +74,14 @@ async def forward(request: Request, session: Session, route: Route, params: dict
     query = [(k, v) for k, v in request.query_params.multi_items() if k not in GATEWAY_PARAMS]
     headers = {k: request.headers[k] for k in FORWARDED_REQUEST_HEADERS if k in request.headers}
     path = route.upstream.format(**{k: str(v) for k, v in params.items()})
+    writes = route.method not in ("GET", "HEAD")
     try:
         resp = await upstream.call(session, route.service, route.method, path, params=query,
-                                   json=body if route.body else None, headers=headers)
+                                   json=body if route.body else None, headers=headers,
+                                   timeout=settings_of(request).service_write_timeout_seconds if writes else None)
     except Unavailable as exc:
-        raise ServiceUnavailable(route.part or route.service, exc.reason) from None
+        reason = "outcome unknown" if writes and exc.reason == "timeout" else exc.reason
+        raise ServiceUnavailable(route.part or route.service, reason) from None
     except SessionEnded:
         raise NotLoggedIn() from None
     out_headers = {k: resp.headers[k] for k in FORWARDED_RESPONSE_HEADERS if k in resp.headers}

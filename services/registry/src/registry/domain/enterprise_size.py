@@ -20,7 +20,8 @@ from enum import StrEnum
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from registry.domain.errors import Problem, raise_problem
 
@@ -79,8 +80,18 @@ def _plausible_amount(value: Decimal) -> Decimal:
     return value
 
 
+def _not_a_yes_or_no(value):
+    """JSON's true and false are not numbers, though Python would count them as 1 and 0."""
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "int_type", "Enter a number, not true or false.",
+            {"message_nl": "Vul een getal in, niet true of false.", "message_en": "Enter a number, not true or false."})
+    return value
+
+
 #: Euros: finite (pydantic refuses NaN and Infinity), not negative, plausible, whole cents.
-Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), AfterValidator(_plausible_amount)]
+Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), AfterValidator(_plausible_amount),
+                   BeforeValidator(_not_a_yes_or_no)]
 
 
 class CompanySize(BaseModel):
@@ -88,7 +99,7 @@ class CompanySize(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    employees: Annotated[int, Field(ge=0), AfterValidator(_plausible_headcount)]  # annual work units (jaarlijkse arbeidseenheden)
+    employees: Annotated[int, Field(ge=0), AfterValidator(_plausible_headcount), BeforeValidator(_not_a_yes_or_no)]  # annual work units (jaarlijkse arbeidseenheden)
     annual_turnover_eur: Amount
     balance_sheet_total_eur: Amount
 

@@ -1,0 +1,66 @@
+"""A bound on the bodies a service reads whole: JSON and HTML-form requests larger than the
+service's limit are refused (413, in Dutch and English) before any handler runs, whether or not
+they declare their length. Uploads (files, feeds, evidence) are streamed by their endpoints
+under limits of their own and pass untouched."""
+from __future__ import annotations
+
+import json
+
+from . import correlation
+
+#: Bodies a handler reads whole; everything else is streamed by the endpoint that takes it.
+WHOLE_BODY_TYPES = (b"application/json", b"application/x-www-form-urlencoded", b"application/merge-patch+json")
+
+
+def _refusal(limit: int) -> bytes:
+    size = f"{limit // 1024} kB" if limit < 1024 * 1024 else f"{limit / (1024 * 1024):.3g} MB"
+    return json.dumps({"errors": [{
+        "field": "(body)", "code": "body_too_large",
+        "message_nl": f"Het verzoek is groter dan {size}. Maak het kleiner of stuur grote bestanden als upload.",
+        "message_en": f"The request is larger than {size}. Make it smaller, or send large files as an upload."}],
+        "correlation_id": correlation.current()}).encode()
+
+
+class BodyLimitMiddleware:
+    def __init__(self, app, max_bytes: int):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        if content_type not in WHOLE_BODY_TYPES:
+            return await self.app(scope, receive, send)
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            return await self._refuse(send)
+        # Read it here, counting: the handler would read all of it anyway.
+        chunks, seen = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunks.append(message.get("body", b""))
+            seen += len(chunks[-1])
+            if seen > self.max_bytes:
+                return await self._refuse(send)
+            if not message.get("more_body"):
+                break
+        body, replayed = b"".join(chunks), False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send) -> None:
+        body = _refusal(self.max_bytes)
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
