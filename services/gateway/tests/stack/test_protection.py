@@ -146,6 +146,13 @@ async def test_every_state_changing_route_is_refused_without_a_valid_csrf_token(
     ok = await portal.client.post(f"/api/organisations/{org}/products", headers={"X-CSRF-Token": csrf},
                                   json={"name": "IOS XE"})
     assert ok.status_code == 200 and ok.json()["path"] == "/organisations/me/products"
+    # The right token in the URL counts only for a streamed upload form, never for JSON or a form
+    # whose body carries it: a token in a URL leaks through logs and Referer headers.
+    in_url = await portal.client.post(f"/api/organisations/{org}/products?csrf_token={csrf}", json={"name": "IOS XE"})
+    assert in_url.status_code == 403
+    upload = await portal.client.post(f"/api/organisations/{org}/netdata/uploads?csrf_token={csrf}",
+                                      files={"file": ("nets.txt", b"192.0.2.0/24\n", "text/plain")})
+    assert upload.status_code == 200, upload.text
     form_ok = await portal.client.post("/logout", data={"csrf_token": csrf})
     assert form_ok.status_code == 303
 

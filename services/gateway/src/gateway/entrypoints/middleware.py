@@ -104,8 +104,12 @@ class SessionAndCsrf:
         origin = _header(scope, b"origin")
         if origin and origin != "null" and origin.rstrip("/") != self.public_origin:
             return await _refuse(scope, send, "origin")
-        token = _header(scope, CSRF_HEADER) or parse_qs(scope.get("query_string", b"").decode()).get(CSRF_FIELD, [None])[0]
         content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+        token = _header(scope, CSRF_HEADER)
+        if token is None and content_type == "multipart/form-data":
+            # Only a streamed upload form, whose body we do not read, may carry it in the URL:
+            # a token in a URL ends up in logs and Referer headers.
+            token = parse_qs(scope.get("query_string", b"").decode()).get(CSRF_FIELD, [None])[0]
         if token is None and content_type == "application/x-www-form-urlencoded":
             body, receive = await _buffer(receive)
             if body is None:
