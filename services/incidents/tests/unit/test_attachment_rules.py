@@ -50,3 +50,9 @@ def test_filename_loses_its_path_and_control_characters():
     assert safe_filename("C:\\Users\\jan\\log\n.txt") == "log_.txt"
     assert safe_filename("") == "bijlage"
     assert len(safe_filename("a" * 1000)) == 200
+
+
+def test_a_name_that_would_read_otherwise_on_screen_is_made_plain():
+    assert safe_filename("évil\u202egpj.exe") == "évil_gpj.exe"  # not shown as "éviléxe.jpg"
+    assert safe_filename("rapport\u200b.pdf") == "rapport_.pdf"
+    assert safe_filename("verslag-2025.pdf") == "verslag-2025.pdf"

@@ -244,3 +244,13 @@ def test_incident_end_in_a_dst_gap_names_the_end_field():
     with pytest.raises(DomainError) as refused:
         resolve_incident_end("2025-03-30 02:30")
     assert (refused.value.field, refused.value.code) == ("incident_ended_at", "nonexistent_local_time")
+
+
+@pytest.mark.parametrize("value", ["2025-10-26", "20251026", " 2025-03-30 "])
+def test_a_date_without_a_time_is_refused_not_read_as_midnight(value):
+    from incidents.domain.deadlines import read_moment
+
+    with pytest.raises(DomainError) as refused:
+        read_moment(value, field="became_aware_at")
+    assert refused.value.code == "time_missing" and refused.value.field == "became_aware_at"
+    assert "14:30" in refused.value.message_nl and "14:30" in refused.value.message_en

@@ -86,7 +86,10 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 def safe_filename(name: str | None) -> str:
     """A name to show and to offer on download: no path, no control characters, bounded."""
     name = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1])
-    name = _UNSAFE.sub("_", name).strip(" .")
+    name = _UNSAFE.sub("_", name)
+    # Format characters (Cf) such as U+202E RIGHT-TO-LEFT OVERRIDE make "evil\u202egpj.exe" read
+    # as "evilexe.jpg" on screen: a name someone is meant to trust must read as it is.
+    name = "".join("_" if unicodedata.category(ch) == "Cf" else ch for ch in name).strip(" .")
     return name[:200] or "bijlage"
 
 

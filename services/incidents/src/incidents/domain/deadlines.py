@@ -6,6 +6,8 @@ deadline back to a person involve Europe/Amsterdam.
 
 from __future__ import annotations
 
+import re
+
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -117,9 +119,20 @@ def _out_of_range(field: str) -> DomainError:
     )
 
 
+_DATE_ONLY = re.compile(r"^\s*\d{4}-?\d{2}-?\d{2}\s*$")
+
+
 def _parse(value: datetime | str, field: str) -> datetime:
     if isinstance(value, datetime):
         return value
+    if _DATE_ONLY.match(value):
+        # fromisoformat would read it as midnight; a deadline from a guessed time is wrong.
+        raise DomainError(
+            field,
+            "time_missing",
+            f"Bij '{value.strip()}' ontbreekt de tijd; vul ook het tijdstip in, bijvoorbeeld {value.strip()} 14:30.",
+            f"'{value.strip()}' has no time; add the time of day too, for example {value.strip()} 14:30.",
+        )
     try:
         # Python 3.11 reads both "2025-10-26 02:30:00" and "...T02:30:00+01:00" / "Z".
         return datetime.fromisoformat(value.strip())
