@@ -59,3 +59,35 @@ def test_visible_text_refuses_blank_invisible_and_control_characters():
         with pytest.raises(ValidationError) as refused:
             title.validate_python(bad)
         assert refused.value.errors()[0]["type"] == code
+
+
+def test_dutch_messages_carry_the_limit_or_the_choices_and_json_errors_name_the_body():
+    from typing import Literal
+
+    from pydantic import BaseModel, Field, ValidationError, field_validator
+
+    class Form(BaseModel):
+        title: str = Field(max_length=5)
+        tlp: Literal["CLEAR", "GREEN"]
+        count: int = Field(ge=1)
+        code: str
+
+        @field_validator("code")
+        @classmethod
+        def _code(cls, value):
+            raise ValueError("codes start with NL")
+
+    try:
+        Form.model_validate({"title": "te lange titel", "tlp": "PURPLE", "count": 0, "code": "x"})
+    except ValidationError as exc:
+        found = {e.field: e.message_nl for e in errors.field_errors_from_pydantic(exc.errors())}
+    assert found["title"] == "Deze tekst is te lang (hoogstens 5 tekens)."
+    assert found["tlp"] == "Kies een van: 'CLEAR', 'GREEN'."
+    assert found["count"] == "Deze waarde is te klein (minstens 1)."
+    assert found["code"] == "Deze waarde is ongeldig: codes start with NL"
+
+    try:
+        Form.model_validate_json(b"{'a':1}")
+    except ValidationError as exc:
+        [invalid] = errors.field_errors_from_pydantic(exc.errors())
+    assert (invalid.field, invalid.code) == ("(body)", "json_invalid")

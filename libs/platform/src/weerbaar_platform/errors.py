@@ -40,8 +40,46 @@ _NL = {
     "model_attributes_type": "Deze gegevens hebben niet de juiste vorm.",
     "dict_type": "Deze gegevens hebben niet de juiste vorm.",
     "list_type": "Geef een lijst.",
-    "extra_forbidden": "Dit veld is onbekend.",
+    "extra_forbidden": "Dit veld is onbekend; laat het weg.",
+    "int_type": "Vul een geheel getal in.",
+    "float_type": "Vul een getal in.",
+    "string_type": "Vul een tekst in.",
+    "bool_type": "Vul ja of nee in.",
+    "decimal_parsing": "Vul een getal in.",
+    "date_parsing": "Dit is geen geldige datum.",
+    "url_parsing": "Dit is geen geldig webadres.",
+    "too_short": "Deze lijst heeft te weinig onderdelen.",
+    "too_long": "Deze lijst heeft te veel onderdelen.",
 }
+
+#: The same, with the limit or the choices pydantic gives (its `ctx`).
+_NL_WITH_CONTEXT = {
+    "string_too_short": "Deze tekst is te kort (minstens {min_length} tekens).",
+    "string_too_long": "Deze tekst is te lang (hoogstens {max_length} tekens).",
+    "greater_than_equal": "Deze waarde is te klein (minstens {ge}).",
+    "less_than_equal": "Deze waarde is te groot (hoogstens {le}).",
+    "greater_than": "Deze waarde is te klein (meer dan {gt}).",
+    "less_than": "Deze waarde is te groot (minder dan {lt}).",
+    "literal_error": "Kies een van: {expected}.",
+    "enum": "Kies een van: {expected}.",
+    "too_short": "Deze lijst heeft te weinig onderdelen (minstens {min_length}).",
+    "too_long": "Deze lijst heeft te veel onderdelen (hoogstens {max_length}).",
+}
+
+
+def _dutch(kind: str, ctx: dict, msg_en: str) -> str:
+    if ctx.get("message_nl"):
+        return ctx["message_nl"]
+    template = _NL_WITH_CONTEXT.get(kind)
+    if template:
+        try:
+            return template.format(**ctx).replace("' or '", "', '")
+        except (KeyError, IndexError, ValueError):
+            pass
+    if kind in _NL and kind != "value_error":
+        return _NL[kind]
+    # A rule of our own without a Dutch text: say at least what pydantic said.
+    return f"Deze waarde is ongeldig: {msg_en}"
 
 
 def field_errors_from_pydantic(errors, *, skip_location_prefix: bool = True) -> list[FieldError]:
@@ -50,13 +88,13 @@ def field_errors_from_pydantic(errors, *, skip_location_prefix: bool = True) -> 
         loc = list(err.get("loc", ()))
         if skip_location_prefix and loc and loc[0] in ("body", "query", "path", "header", "cookie"):
             loc = loc[1:]
-        field = ".".join(str(p) for p in loc) or "(body)"
         kind = err.get("type", "value_error")
+        # Invalid JSON is located by character position, which names no field.
+        field = "(body)" if kind == "json_invalid" else ".".join(str(p) for p in loc) or "(body)"
         msg_en = err.get("msg", "Invalid value")
         if kind == "value_error" and msg_en.startswith("Value error, "):
             msg_en = msg_en.removeprefix("Value error, ")
-        ctx_nl = (err.get("ctx") or {}).get("message_nl")
-        out.append(FieldError(field, kind, ctx_nl or _NL.get(kind, "Deze waarde is ongeldig."), msg_en))
+        out.append(FieldError(field, kind, _dutch(kind, err.get("ctx") or {}, msg_en), msg_en))
     return out
 
 
