@@ -79,3 +79,19 @@ async def records_in(bootstrap: str, topic: str) -> list:
 async def _partitions(consumer, topic):
     await consumer._client.force_metadata_update()
     return consumer.partitions_for_topic(topic) or set()
+
+
+async def group_lag(bootstrap: str, group_id: str, topic: str) -> int:
+    """How many records of `topic` the consumer group has not committed yet (all partitions)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group_id, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        parts = [TopicPartition(topic, p) for p in await _partitions(consumer, topic)]
+        ends = await consumer.end_offsets(parts)
+        lag = 0
+        for part in parts:
+            committed = await consumer.committed(part)
+            lag += ends[part] - (committed or 0)
+        return lag
+    finally:
+        await consumer.stop()
