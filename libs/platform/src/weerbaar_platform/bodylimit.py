@@ -21,6 +21,33 @@ def _refusal(limit: int) -> bytes:
         "correlation_id": correlation.current()}).encode()
 
 
+async def read_body(receive, max_bytes: int):
+    """Read a request body of at most `max_bytes` in an ASGI middleware: (body, a `receive` that
+    hands it to the app again), or (None, receive) when it is larger. A client that goes away
+    leaves what arrived so far."""
+    chunks, seen = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break  # the client went away
+        chunks.append(message.get("body", b""))
+        seen += len(chunks[-1])
+        if seen > max_bytes:
+            return None, receive
+        if not message.get("more_body"):
+            break
+    body, replayed = b"".join(chunks), False
+
+    async def replay():
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return body, replay
+
+
 class BodyLimitMiddleware:
     def __init__(self, app, max_bytes: int):
         self.app, self.max_bytes = app, max_bytes
@@ -36,26 +63,9 @@ class BodyLimitMiddleware:
         if declared.isdigit() and int(declared) > self.max_bytes:
             return await self._refuse(send)
         # Read it here, counting: the handler would read all of it anyway.
-        chunks, seen = [], 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away
-            chunks.append(message.get("body", b""))
-            seen += len(chunks[-1])
-            if seen > self.max_bytes:
-                return await self._refuse(send)
-            if not message.get("more_body"):
-                break
-        body, replayed = b"".join(chunks), False
-
-        async def replay():
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
+        body, replay = await read_body(receive, self.max_bytes)
+        if body is None:
+            return await self._refuse(send)
         await self.app(scope, replay, send)
 
     async def _refuse(self, send) -> None:

@@ -14,6 +14,8 @@ import json
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlsplit
 
+from weerbaar_platform.bodylimit import read_body
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = b"x-csrf-token"
 CSRF_FIELD = "csrf_token"
@@ -111,7 +113,7 @@ class SessionAndCsrf:
             # a token in a URL ends up in logs and Referer headers.
             token = parse_qs(scope.get("query_string", b"").decode()).get(CSRF_FIELD, [None])[0]
         if token is None and content_type == "application/x-www-form-urlencoded":
-            body, receive = await _buffer(receive)
+            body, receive = await read_body(receive, MAX_FORM_BYTES)
             if body is None:
                 return await _refuse(scope, send, "form too large", status=413)
             token = parse_qs(body.decode("latin-1")).get(CSRF_FIELD, [None])[0]
@@ -120,33 +122,6 @@ class SessionAndCsrf:
         if session is None or not token or not hmac.compare_digest(token, session.csrf_token):
             return await _refuse(scope, send, "csrf")
         await self.app(scope, receive, send)
-
-
-async def _buffer(receive):
-    """Read a (small) form body and hand the app a `receive` that replays it."""
-    chunks, size = [], 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_FORM_BYTES:
-            return None, receive
-        chunks.append(chunk)
-        if not message.get("more_body"):
-            break
-    body = b"".join(chunks)
-    sent = False
-
-    async def replay():
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return body, replay
 
 
 async def _refuse(scope, send, reason: str, status: int = 403):
