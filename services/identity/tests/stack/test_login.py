@@ -65,6 +65,12 @@ async def test_ssonrijk_login_and_csirt_staff(stack, kafka_namespace, signer):
                                     f"{analist.tokens['person']['id']}/roles", json={"role": "gebruiker"},
                                     headers=auth(coordinator.tokens))
         assert wrong.status_code == 422
+        # The CSIRT keeps its admin too: the only csirt_beheerder can neither give the role up nor leave.
+        gijs = coordinator.tokens["person"]["id"]
+        for path in (f"/organisations/{settings.csirt_organisation_id}/members/{gijs}/roles/csirt_beheerder",
+                     f"/organisations/{settings.csirt_organisation_id}/members/{gijs}"):
+            kept = await identity.delete(path, headers=auth(coordinator.tokens))
+            assert kept.status_code == 409 and kept.json()["errors"][0]["code"] == "last_beheerder", kept.text
 
 
 async def test_level_below_eh2plus_is_refused_with_a_bilingual_page(stack, kafka_namespace, signer):

@@ -82,3 +82,15 @@ def test_state_and_nonce_have_at_least_128_bits_and_pkce_is_s256():
     assert pkce_matches(s256(verifier), verifier)
     assert not pkce_matches(s256(verifier), "b" * 43)
     assert not pkce_matches(s256("short"), "short")  # RFC 7636 needs 43..128 characters
+
+
+def test_in_the_csirt_the_last_csirt_admin_is_kept():
+    from identity.domain.roles import admin_role
+
+    gijs = uuid4()
+    assert admin_role(True) == "csirt_beheerder" and admin_role(False) == "beheerder_personen"
+    with pytest.raises(LastBeheerder):
+        check_keeps_a_beheerder({gijs}, gijs, "csirt_beheerder", admin="csirt_beheerder")
+    with pytest.raises(LastBeheerder):
+        check_keeps_a_beheerder({gijs}, gijs, admin="csirt_beheerder")
+    check_keeps_a_beheerder({gijs}, gijs, "analist", admin="csirt_beheerder")

@@ -107,6 +107,10 @@ async def usable_roles(conn: Conn, organisation_id: UUID, person_id: UUID, now: 
     return {r["role"] for r in rows}
 
 
+async def is_csirt(conn: Conn, organisation_id: UUID) -> bool:
+    return bool(await conn.fetchval("SELECT is_csirt FROM organisations WHERE id = $1", organisation_id))
+
+
 async def holders(conn: Conn, organisation_id: UUID, role: str, usable_at: datetime | None = None) -> set[UUID]:
     """Who holds `role`; with `usable_at`, only those who can use it at that moment."""
     rows = await conn.fetch("SELECT person_id FROM role_grants WHERE organisation_id = $1 AND role = $2 "

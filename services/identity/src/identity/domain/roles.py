@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from weerbaar_platform.auth import BEHEERDER_PERSONEN, ORGANISATION_ROLES, STAFF_ROLES
+from weerbaar_platform.auth import BEHEERDER_PERSONEN, CSIRT_BEHEERDER, ORGANISATION_ROLES, STAFF_ROLES
 from weerbaar_platform.errors import Conflict, DomainError
 
 ROLE_NAMES = {
@@ -61,7 +61,13 @@ def is_last_beheerder(beheerders: Iterable[UUID], person_id: UUID) -> bool:
     return person_id in holders and not (holders - {person_id})
 
 
-def check_keeps_a_beheerder(beheerders: Iterable[UUID], person_id: UUID, role: str | None = None) -> None:
-    """Raise when withdrawing `role` (None: every role, i.e. removal) would leave no admin."""
-    if role in (None, BEHEERDER_PERSONEN) and is_last_beheerder(beheerders, person_id):
+def admin_role(is_csirt: bool) -> str:
+    """The role that manages an organisation's people: the CSIRT's own admin in the CSIRT."""
+    return CSIRT_BEHEERDER if is_csirt else BEHEERDER_PERSONEN
+
+
+def check_keeps_a_beheerder(beheerders: Iterable[UUID], person_id: UUID, role: str | None = None,
+                            admin: str = BEHEERDER_PERSONEN) -> None:
+    """Raise when withdrawing `role` (None: every role, i.e. removal) would leave no `admin`."""
+    if role in (None, admin) and is_last_beheerder(beheerders, person_id):
         raise LastBeheerder()

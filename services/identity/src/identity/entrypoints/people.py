@@ -13,12 +13,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, EmailStr, Field
-from weerbaar_platform.auth import BEHEERDER_PERSONEN, CSIRT_BEHEERDER, Forbidden, Principal, current_principal
+from weerbaar_platform.auth import CSIRT_BEHEERDER, Forbidden, Principal, current_principal
 from weerbaar_platform.errors import NotFound
 
 from ..adapters import audit, store
 from ..context import IdentityContext, context_of
-from ..domain.roles import check_keeps_a_beheerder
+from ..domain.roles import admin_role
 from ..flows import people
 
 router = APIRouter(tags=["people"])
@@ -34,9 +34,7 @@ class InvitationIn(BaseModel):
 
 
 def _admin_role(org) -> str:
-    """Who manages people: in an organisation its beheerder persoon- en organisatiegegevens,
-    in the CSIRT's own organisation the CSIRT admin."""
-    return CSIRT_BEHEERDER if org["is_csirt"] else BEHEERDER_PERSONEN
+    return admin_role(org["is_csirt"])
 
 
 async def _organisation_acted_for(conn, principal: Principal, organisation_id: UUID, *, lock: bool = False,
@@ -118,8 +116,7 @@ async def withdraw_role(organisation_id: UUID, person_id: UUID, role: str, reque
         org = await _organisation_acted_for(conn, principal, organisation_id, lock=True, check_membership=False)
         if role not in {g["role"] for g in await store.current_grants(conn, organisation_id, person_id)}:
             raise NotFound("role")
-        check_keeps_a_beheerder(await store.holders(conn, organisation_id, BEHEERDER_PERSONEN,
-                                                    usable_at=ctx.clock()), person_id, role)
+        await people.check_keeps_an_admin(conn, organisation_id, person_id, role, at=ctx.clock())
         await _require_admin(conn, ctx, principal, org)
         await people.withdraw(conn, organisation_id, person_id, role, by=principal.person_id, at=ctx.clock())
     return Response(status_code=204)
@@ -134,8 +131,7 @@ async def remove_member(organisation_id: UUID, person_id: UUID, request: Request
         org = await _organisation_acted_for(conn, principal, organisation_id, lock=True, check_membership=False)
         if not await store.is_member(conn, organisation_id, person_id):
             raise NotFound("person")
-        check_keeps_a_beheerder(await store.holders(conn, organisation_id, BEHEERDER_PERSONEN,
-                                                    usable_at=ctx.clock()), person_id)
+        await people.check_keeps_an_admin(conn, organisation_id, person_id, None, at=ctx.clock())
         if person_id != principal.person_id:
             await _require_admin(conn, ctx, principal, org)
         await people.remove(conn, organisation_id, person_id, by=principal.person_id, at=ctx.clock())

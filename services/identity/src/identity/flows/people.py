@@ -9,11 +9,10 @@ from uuid import UUID, uuid4
 from weerbaar_contracts.events.identity import (InvitationCreatedV1, PersonJoinedV1, PersonRemovedV1,
                                                 RoleGrantedV1, RoleWithdrawnV1)
 from weerbaar_platform import outbox
-from weerbaar_platform.auth import BEHEERDER_PERSONEN
 from weerbaar_platform.errors import Conflict, NotFound
 
 from ..adapters import audit, store
-from ..domain.roles import check_keeps_a_beheerder, check_role_fits, usable_from
+from ..domain.roles import admin_role, check_keeps_a_beheerder, check_role_fits, usable_from
 
 SOURCE = "/weerbaar/identity"
 
@@ -47,10 +46,18 @@ async def grant(conn, organisation_id: UUID, person_id: UUID, role: str, *, by: 
     return when
 
 
+async def check_keeps_an_admin(conn, organisation_id: UUID, person_id: UUID, role: str | None, *,
+                               at: datetime) -> None:
+    """The last-admin rule for withdrawing `role` from a person (None: removing them): the
+    organisation keeps someone who can use its admin role now (the CSIRT: csirt_beheerder)."""
+    admin = admin_role(await store.is_csirt(conn, organisation_id))
+    check_keeps_a_beheerder(await store.holders(conn, organisation_id, admin, usable_at=at), person_id, role,
+                            admin=admin)
+
+
 async def withdraw(conn, organisation_id: UUID, person_id: UUID, role: str, *, by: UUID | None,
                    at: datetime) -> None:
-    check_keeps_a_beheerder(await store.holders(conn, organisation_id, BEHEERDER_PERSONEN, usable_at=at),
-                            person_id, role)
+    await check_keeps_an_admin(conn, organisation_id, person_id, role, at=at)
     if not await store.withdraw_grant(conn, organisation_id, person_id, role, by=by, at=at):
         raise NotFound("role")
     await outbox.enqueue(conn, RoleWithdrawnV1(organisation_id=organisation_id, person_id=person_id, role=role,
@@ -63,7 +70,7 @@ async def remove(conn, organisation_id: UUID, person_id: UUID, *, by: UUID | Non
     """Remove a member: their roles are withdrawn first (each announced), then the membership."""
     if not await store.is_member(conn, organisation_id, person_id):
         raise NotFound("person")
-    check_keeps_a_beheerder(await store.holders(conn, organisation_id, BEHEERDER_PERSONEN, usable_at=at), person_id)
+    await check_keeps_an_admin(conn, organisation_id, person_id, None, at=at)
     for grant_row in await store.current_grants(conn, organisation_id, person_id):
         await withdraw(conn, organisation_id, person_id, grant_row["role"], by=by, at=at)
     await store.delete_membership(conn, organisation_id, person_id)
