@@ -130,3 +130,19 @@ async def test_login_attempts_are_limited_per_account(stack, kafka_namespace, si
         third = await log_in(identity, "eherkenning", "drinkwater-collega")
         assert third.refused and third.page.status_code == 429
         assert not (await log_in(identity, "eherkenning", "energie-loa4")).refused  # another account
+
+
+async def test_login_attempts_are_limited_per_client_address(stack, kafka_namespace, signer):
+    from identity_support import GATEWAY_CALLBACK, s256
+
+    async with identity_service(stack, kafka_namespace, signer, login_limit_per_ip=2) as identity:
+        def start():
+            return identity.get("/authorize", params={
+                "idp": "eherkenning", "client_id": "gateway", "redirect_uri": GATEWAY_CALLBACK, "state": "s" * 22,
+                "code_challenge": s256("v" * 50), "code_challenge_method": "S256"})
+        assert [(await start()).status_code for _ in range(2)] == [302, 302]
+        third = await start()
+        assert third.status_code == 429 and "Te veel" in third.text
+        async with identity.app.state.runtime.pool.acquire() as conn:
+            refused = await conn.fetch("SELECT detail FROM audit_log WHERE kind = 'login' AND outcome = 'refused'")
+        assert [r["detail"] for r in refused] == [{"limit": "ip", "reason": "rate_limited"}]  # and it is audited
