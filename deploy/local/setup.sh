@@ -8,16 +8,16 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 say() { printf '[setup %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 
-need_root_for_apt() {
+need_root_for_apt() {  # $1: what is missing, $2: the Debian package(s)
   if [ "$(id -u)" -ne 0 ]; then
-    say "PostgreSQL server binaries are missing; install them with: sudo apt-get install postgresql"
+    say "$1 is missing; install it with: sudo apt-get install $2"
     exit 1
   fi
 }
 
 # --- PostgreSQL server binaries -------------------------------------------------------------
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  need_root_for_apt
+  need_root_for_apt "the PostgreSQL server" postgresql
   say "installing PostgreSQL from apt"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
@@ -80,7 +80,7 @@ fi
 
 # --- Chromium for the browser tests (Debian's package; no browser download) -----------------
 if [ ! -x /usr/bin/chromium ]; then
-  need_root_for_apt
+  need_root_for_apt "Chromium (for the browser tests)" chromium
   say "installing Chromium (browser tests)"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null

@@ -31,3 +31,8 @@ def visible_text(text: str) -> str:
 def VisibleText(max_length: int):  # noqa: N802 (a type factory, used like a type)
     """A pydantic string type: at most `max_length` characters, with something readable in it."""
     return Annotated[str, Field(max_length=max_length), AfterValidator(visible_text)]
+
+
+def sentence(text: str) -> str:
+    """End a sentence with the text: a name that ends in a full stop (N.V.) gets no second one."""
+    return text if text.endswith((".", "!", "?")) else text + "."

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from .wording import local_time, stage_name
+
 PART_NAMES = {
     "registration": ("uw registratie en classificatie", "your registration and classification"),
     "incidents": ("uw openstaande incidenten", "your open incidents"),
@@ -95,8 +97,10 @@ def pending_tasks(*, registration: dict | None, registered: bool | None, inciden
         d = incident_next_deadline(incident)
         if d is not None:
             tasks.append({"kind": "incident_stage", "href": f"/incidenten/{incident.get('id')}", "due": d["due"],
-                          "text_nl": f"Incident {incident.get('reference')}: volgende melding ({d.get('kind')}) uiterlijk {d.get('due_local') or d['due']}.",
-                          "text_en": f"Incident {incident.get('reference')}: next report ({d.get('kind')}) due {d.get('due_local') or d['due']}."})
+                          "text_nl": f"Incident {incident.get('reference')}: {stage_name(d.get('kind'), 'nl')} "
+                                     f"uiterlijk {local_time(d['due'])}.",
+                          "text_en": f"Incident {incident.get('reference')}: {stage_name(d.get('kind'), 'en')} "
+                                     f"due {local_time(d['due'])}."})
         if incident.get("intermediate_requested"):
             tasks.append({"kind": "intermediate_report", "href": f"/incidenten/{incident.get('id')}",
                           "text_nl": f"Het CSIRT vraagt een tussentijdse rapportage voor {incident.get('reference')}.",

@@ -524,7 +524,8 @@ async def domain_proof_check(request: Request, session: Session = Depends(page_s
 # ------------------------------------------------------------------ advisories and analyses
 
 
-FILTERS = ("kind", "cve", "product", "probability", "damage", "urgency", "relevant", "published_from", "published_to")
+FILTERS = ("kind", "cve", "product", "probability", "damage", "urgency", "relevant", "published_from", "published_to",
+           "min_score")
 
 
 @router.get("/adviezen")

@@ -9,7 +9,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from weerbaar_platform.errors import DomainError
+from weerbaar_platform.text import sentence
 
+from ..domain import wording
 from ..domain.language import Texts, choose
 from ..domain.session import Session
 from ..settings import GatewaySettings
@@ -82,6 +84,7 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
     html = _templates.get_template(template).render(
         request=request, lang=lang, _=Texts(lang), session=session, theme_name=theme_name,
         label=lambda names, code: (names or {}).get(lang) or code,
+        stage_name=wording.stage_name, local_time=wording.local_time, sentence=sentence,
         classification_label=lambda c: classification_label(c, lang),
         theme_class=THEMES[theme_name], path=request.url.path,
         csrf_token=session.csrf_token if session else "", **context)

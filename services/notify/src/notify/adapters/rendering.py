@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from weerbaar_platform.text import sentence
 
 from ..domain.kinds import PUBLICATION_LABELS, ROLE_LABELS, STAGE_LABELS
 
@@ -43,7 +44,7 @@ class Renderer:
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
         self.env.filters.update(when=self._when, role=_label(ROLE_LABELS), stage=_label(STAGE_LABELS),
                                 publication=_label(PUBLICATION_LABELS),
-                                organisation=_organisation, sentence=_sentence)
+                                organisation=_organisation, sentence=sentence)
 
     def _when(self, value: str | datetime | None, language: str = "nl") -> str:
         if not value:
@@ -87,11 +88,6 @@ def _label(table: dict[str, tuple[str, str]]):
         nl, en = table.get(code, (code, code))
         return en if language == "en" else nl
     return label
-
-
-def _sentence(text: str) -> str:
-    """End a sentence with the text: a name that ends in a full stop (N.V.) gets no second one."""
-    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _organisation(name: str | None, language: str = "nl") -> str:
