@@ -275,6 +275,8 @@ async def test_a_registration_through_the_form_waits_for_the_membership_instead_
     async with portal_with_real(stack, kafka_namespace, signer, "registry") as portal:
         await portal.login(person("Rik", org=None, roles=("gebruiker",)))
         csrf = await portal.csrf()
+        start = await portal.client.get("/registratie", params={"sector": "drinking_water"})
+        assert 'name="kvk_number" type="text" value="12345678"' in start.text  # what the login attests
         portal.world.membership_lag = lag
         registered = await form_post(portal.client, "/registratie", csrf,
                                      **{**REGISTRATION, "kvk_number": "12345678"})

@@ -20,7 +20,7 @@ from weerbaar_platform.errors import DomainError
 from ..adapters.upstream import NotAMember, SessionEnded, Unavailable
 from ..domain import parts
 from ..domain.language import Texts
-from ..domain.session import Session
+from ..domain.session import Session, token_claims
 from .api import compose_dashboard, stream_through
 from .web import extras, language, login_redirect, render, session_of
 
@@ -312,8 +312,15 @@ async def registration_page(request: Request, session: Session = Depends(page_se
     chosen = request.query_params.get("sector")
     return render(request, "registration.html", title=t("Registratie", "Registration"), entry=entry,
                   entry_missing=entry_missing, sectors=(sectors or {}).get("sectors", []),
-                  sectors_missing=sectors_missing, chosen=chosen, form={"sector": chosen or ""}, field_errors={},
-                  notice=notice)
+                  sectors_missing=sectors_missing, chosen=chosen, form=_registration_start(session, chosen),
+                  field_errors={}, notice=notice)
+
+
+def _registration_start(session: Session, sector: str | None) -> dict[str, str]:
+    """A new registration starts with what the login already says: eHerkenning's KvK number or
+    SSOnRijk's OIN (the registry accepts no other)."""
+    claims = token_claims(session.access_token)
+    return {"sector": sector or "", "kvk_number": claims.get("kvk") or "", "oin": claims.get("oin") or ""}
 
 
 @router.post("/registratie")
