@@ -1,6 +1,7 @@
-"""Bodies a handler reads whole are bounded before the handler runs; streamed uploads are not
-touched here (their endpoints keep their own limits)."""
+"""Request bodies are bounded before the handler runs, whatever their type; only the paths a
+service names as streamed are left to their endpoints (which keep limits of their own)."""
 import httpx
+import pytest
 from fastapi import FastAPI, Request
 from weerbaar_platform.bodylimit import BodyLimitMiddleware
 
@@ -17,13 +18,18 @@ def app() -> FastAPI:
         application.state.handled.append(len(body))
         return {"received": len(body)}
 
-    application.add_middleware(BodyLimitMiddleware, max_bytes=LIMIT)
+    @application.post("/files/{name}/upload")
+    async def take_upload(request: Request):
+        size = sum([len(chunk) async for chunk in request.stream()])
+        return {"received": size}
+
+    application.add_middleware(BodyLimitMiddleware, max_bytes=LIMIT, streamed=[r"/files/[^/]+/upload"])
     return application
 
 
-async def post(application, **kw):
+async def post(application, path="/json", **kw):
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=application), base_url="http://svc") as client:
-        return await client.post("/json", **kw)
+        return await client.post(path, **kw)
 
 
 async def test_a_json_body_within_the_limit_reaches_the_handler_whole():
@@ -47,7 +53,18 @@ async def test_a_declared_or_streamed_json_body_over_the_limit_is_refused_before
     assert application.state.handled == []
 
 
-async def test_an_upload_of_another_type_is_left_to_its_endpoint():
+@pytest.mark.parametrize("content_type", ["multipart/form-data; boundary=B", "application/x+json", "text/plain", None])
+async def test_any_other_type_is_bounded_too(content_type):
+    """A multipart form would be spooled to disk whole, a "+json" body read into memory."""
     application = app()
-    resp = await post(application, content=b"y" * 10_000, headers={"Content-Type": "application/octet-stream"})
+    headers = {"Content-Type": content_type} if content_type else {}
+    resp = await post(application, content=b"y" * 10_000, headers=headers)
+    assert resp.status_code == 413 and application.state.handled == []
+
+
+async def test_a_streamed_upload_path_is_left_to_its_endpoint():
+    application = app()
+    resp = await post(application, "/files/report/upload", content=b"y" * 10_000,
+                      headers={"Content-Type": "multipart/form-data; boundary=B"})
     assert resp.status_code == 200 and resp.json()["received"] == 10_000
+    assert (await post(application, "/files/report/upload/x", content=b"y" * 10_000)).status_code in (404, 413)

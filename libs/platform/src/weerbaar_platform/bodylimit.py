@@ -1,15 +1,15 @@
-"""A bound on the bodies a service reads whole: JSON and HTML-form requests larger than the
-service's limit are refused (413, in Dutch and English) before any handler runs, whether or not
-they declare their length. Uploads (files, feeds, evidence) are streamed by their endpoints
-under limits of their own and pass untouched."""
+"""A bound on request bodies: one larger than the service's limit is refused (413, in Dutch and
+English) before any handler runs, whether or not it declares its length, whatever its content
+type (a multipart form would otherwise be spooled to disk whole, a "+json" type read into
+memory). Only the paths a service names as streamed (uploads of files, feeds, evidence, with
+limits of their own that they check while reading) pass untouched."""
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 
 from . import correlation
-
-#: Bodies a handler reads whole; everything else is streamed by the endpoint that takes it.
-WHOLE_BODY_TYPES = (b"application/json", b"application/x-www-form-urlencoded", b"application/merge-patch+json")
 
 
 def _refusal(limit: int) -> bytes:
@@ -49,16 +49,18 @@ async def read_body(receive, max_bytes: int):
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app, max_bytes: int):
+    def __init__(self, app, max_bytes: int, streamed: Iterable[str] = ()):
+        """`streamed`: regular expressions of the paths whose endpoints stream their bodies."""
         self.app, self.max_bytes = app, max_bytes
+        patterns = list(streamed)
+        self.streamed = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             return await self.app(scope, receive, send)
-        headers = dict(scope.get("headers") or [])
-        content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        if content_type not in WHOLE_BODY_TYPES:
+        if self.streamed is not None and self.streamed.fullmatch(scope.get("path", "")):
             return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
             return await self._refuse(send)

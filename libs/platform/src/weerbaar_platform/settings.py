@@ -27,8 +27,8 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = Field(3, ge=1, le=20)
     consumer_retry_seconds: float = Field(0.5, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    #: JSON and form bodies larger than this are refused (413) before a handler reads them;
-    #: uploads stream under their own limits. Generous for any form a person fills in.
+    #: Request bodies larger than this are refused (413) before a handler reads them; uploads
+    #: (ServiceSpec.streamed_paths) stream under their own limits. Generous for any form.
     max_json_body_bytes: int = Field(1024 * 1024, ge=1024)
     #: Where access tokens' keys come from: identity's JWKS URL, or the JWKS itself (tests).
     token_jwks_url: str | None = None

@@ -19,6 +19,7 @@ def create_app(settings: ContentSettings) -> FastAPI:
         handlers=HANDLERS,
         produces=[PublicationPublishedV1, PublicationRevisedV1, PublicationWithdrawnV1],
         background=[feeds.poll_providers],
+        streamed_paths=(r"/advisories",),  # a CSAF document, up to max_upload_bytes
     )
     app = build_app(spec, settings)
     access.install(app)

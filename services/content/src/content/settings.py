@@ -13,8 +13,6 @@ class ContentSettings(ServiceSettings):
     default_tlp: Literal["GREEN", "AMBER", "AMBER+STRICT", "RED"] = "AMBER"
     #: Largest CSAF upload we read (the 259-product Cisco advisory is 130 KB).
     max_upload_bytes: int = Field(5_000_000, ge=10_000, le=100_000_000)
-    #: A CSAF document may come as a JSON body, so JSON bodies may be as large as an upload.
-    max_json_body_bytes: int = Field(5_000_000 + 64 * 1024, ge=1024)
 
     #: CSAF providers to pull from: URLs of their provider-metadata.json (CSAF 2.0 section 7.1.7).
     #: What they publish arrives as drafts; an editor still publishes it, with a second pair of eyes.

@@ -17,7 +17,7 @@ from .adapters import ratelimit
 from .adapters.identity import IdentityClient
 from .adapters.sessions import SessionStore
 from .adapters.upstream import SERVICES, Upstream
-from .entrypoints import api, login, pages, pages_csirt, pages_registration, public
+from .entrypoints import api, login, pages, pages_csirt, pages_registration, public, routes
 from .entrypoints.middleware import SecurityHeaders, SessionAndCsrf, origin_of
 from .entrypoints.web import cookie_names
 from .settings import GatewaySettings
@@ -72,6 +72,7 @@ def create_app(settings: GatewaySettings, *, http_transport: httpx.AsyncBaseTran
         on_start=[wire],
         background=[housekeeping],
         run_relay=False,
+        streamed_paths=routes.streamed_paths(),
     )
     app = build_app(spec, settings)
     # Swagger UI needs inline script and a CDN, which our CSP forbids; the document stays.

@@ -47,8 +47,6 @@ class GatewaySettings(ServiceSettings):
     #: network data and advisories; evidence attached to an incident; a feed run by an analyst
     #: (a day of a national scan is hundreds of megabytes).
     upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1024)
-    #: CSAF documents may come through as JSON bodies (content takes up to 5 MB).
-    max_json_body_bytes: int = Field(5_000_000 + 64 * 1024, ge=1024)
     attachment_max_bytes: int = Field(25 * 1024 * 1024, ge=1024)
     feed_max_bytes: int = Field(2 * 1024 * 1024 * 1024, ge=1024)
     security_contact: str = "mailto:csirt@weerbaar.example"

@@ -404,3 +404,26 @@ async def test_a_slow_service_times_out_its_part_and_a_slow_write_is_not_called_
         assert error["code"] == "outcome_unknown" and "niet zeker" in error["message_nl"]
         assert "not certain" in error["message_en"]
         assert len(p.world.calls) == calls + 1  # it did reach the service
+
+
+async def test_every_body_is_bounded_at_the_gateway_except_the_streamed_uploads(stack, kafka_namespace, signer):
+    """Found by breaking it: an anonymous multipart post to the public form was spooled to disk
+    whole (2 GB), and a '+json' type was read into memory; both are refused before reading now."""
+    async with running_portal(stack, kafka_namespace, signer, max_json_body_bytes=64 * 1024,
+                              upload_rate_per_minute=100) as p:
+        anonymous = p.new_client()
+        big = b"x" * (200 * 1024)
+        form = await anonymous.post("/melden", files={"file": ("big.bin", big)}, data={"title": "x"})
+        assert form.status_code == 413 and form.json()["errors"][0]["code"] == "body_too_large"
+
+        org = uuid.uuid4()
+        await p.login(person("Hans", org=org))
+        csrf = await p.csrf()
+        draft = await p.client.put(f"/api/organisations/{org}/incidents/{uuid.uuid4()}/drafts/final",
+                                   headers={"X-CSRF-Token": csrf, "Content-Type": "application/x+json"},
+                                   content=b'{"description": "' + big + b'"}')
+        assert draft.status_code == 413
+        # The uploads stream on, under their own (larger) limits.
+        nets = await p.client.post(f"/api/organisations/{org}/netdata/uploads", headers={"X-CSRF-Token": csrf},
+                                   files={"file": ("nets.txt", b"192.0.2.0/24\n" * 10_000, "text/plain")})
+        assert nets.status_code == 200 and nets.json()["received_bytes"] == 130_000

@@ -52,6 +52,8 @@ def create_app(settings: IncidentsSettings, *, clock: Clock | None = None,
         produces=list(PRODUCES),
         background=list(BACKGROUND),
         on_start=[wire_ports],
+        # Network data, feeds and evidence stream in under their own limits.
+        streamed_paths=(r"/netdata/uploads", r"/netdata/feed-runs", r"/incidents/[^/]+/attachments"),
     )
     app = build_app(spec, settings)
     install_domain_errors(app)

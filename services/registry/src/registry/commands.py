@@ -27,7 +27,7 @@ from weerbaar_platform.errors import Conflict, DomainError, FieldError, NotFound
 from registry.adapters import organisations as db
 from registry.domain import entry as entries
 from registry.domain.classification import Nis2Class, OverrideRefused, override
-from registry.domain.registration import RegistrationRefused, login_speaks_for, parse_registration
+from registry.domain.registration import RegistrationRefused, parse_registration, unattested_identifier
 
 
 def _refused(errors, status: int = 422) -> DomainError:
@@ -68,8 +68,7 @@ def _already_registered(column: str) -> Conflict:
         "add you, or contact the CSIRT.")
 
 
-def _not_attested(kvk: str | None, oin: str | None, principal: Principal) -> DomainError:
-    field = "kvk_number" if kvk else "oin"
+def _not_attested(field: str, principal: Principal) -> DomainError:
     if principal.login_kvk or principal.login_oin:
         attested_nl = (f"KvK-nummer {principal.login_kvk}" if principal.login_kvk
                        else f"OIN {principal.login_oin}")
@@ -169,9 +168,9 @@ async def register(pool: asyncpg.Pool, source: str, principal: Principal,
     """Any logged-in person may register their organisation; identity makes them its first
     people admin when it reads the event."""
     entry = _entry(data)
-    kvk, oin = entry.data.get("kvk_number"), entry.data.get("oin")
-    if not login_speaks_for(login_kvk=principal.login_kvk, login_oin=principal.login_oin, kvk=kvk, oin=oin):
-        raise _not_attested(kvk, oin, principal)
+    if field := unattested_identifier(login_kvk=principal.login_kvk, login_oin=principal.login_oin,
+                                      kvk=entry.data.get("kvk_number"), oin=entry.data.get("oin")):
+        raise _not_attested(field, principal)
     async with pool.acquire() as conn, conn.transaction():
         row = await _insert(conn, entry, principal)
         await db.add_version(conn, row, change="registered", by=principal.person_id,
@@ -202,10 +201,13 @@ async def update(pool: asyncpg.Pool, source: str, principal: Principal, org_id: 
         if before.status != "registered":
             raise _deregistered()
         entry = _entry(data, _override_of(before))
-        for field, was, now in (("kvk_number", before.kvk, entry.data.get("kvk_number")),
-                                ("oin", before.oin, entry.data.get("oin"))):
+        for field, was, now, attested in (
+                ("kvk_number", before.kvk, entry.data.get("kvk_number"), principal.login_kvk),
+                ("oin", before.oin, entry.data.get("oin"), principal.login_oin)):
             if was is not None and now != was:
                 raise _identifier_fixed(field)
+            if was is None and now is not None and now != attested:
+                raise _not_attested(field, principal)  # adding one needs a login that speaks for it
         holder = await db.holder_of(conn, kvk=entry.data.get("kvk_number"),
                                     oin=entry.data.get("oin"), except_id=org_id)
         if holder:

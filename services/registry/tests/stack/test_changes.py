@@ -182,3 +182,16 @@ async def test_deregistration_is_a_recorded_state(registry):
     again = await registry.client.put(f"/organisations/{org}", json=body["registration"],
                                       headers={**admin, "If-Match": etag})
     assert again.status_code == 409 and again.json()["errors"][0]["code"] == "deregistered"
+
+
+async def test_an_oin_can_be_added_only_by_a_login_that_speaks_for_it(registry):
+    org, body, admin = await registered(registry)
+    oin = f"00000003{registry.new_kvk()}0000"
+    resp = await registry.client.put(f"/organisations/{org}", json={**body["registration"], "oin": oin},
+                                     headers={**admin, "If-Match": '"1"'})
+    assert resp.status_code == 403 and resp.json()["errors"][0]["field"] == "oin"
+    assert [v["version"] for v in await history(registry, org, admin)] == [1]
+    speaks_for_it = registry.person(org, ["gebruiker", "beheerder_personen"], oin=oin)
+    resp = await registry.client.put(f"/organisations/{org}", json={**body["registration"], "oin": oin},
+                                     headers={**speaks_for_it, "If-Match": '"1"'})
+    assert resp.status_code == 200, resp.text

@@ -113,6 +113,15 @@ async def test_a_login_registers_only_the_organisation_it_speaks_for(registry, a
     assert search.json()["items"] == []  # nothing was stored
 
 
+async def test_a_kvk_login_cannot_claim_an_oin_beside_its_kvk_number(registry):
+    """Found by breaking it: a company registered with the ministry's OIN beside its own KvK
+    number, and the ministry could then no longer register."""
+    data = registry.form(oin=f"00000003{registry.new_kvk()}0000")
+    resp = await registry.client.post("/organisations", json=data,
+                                      headers=registry.person(None, (), kvk=data["kvk_number"]))
+    assert resp.status_code == 403 and errors_of(resp) == {"oin": "not_attested_by_login"}
+
+
 async def test_registration_needs_a_login(registry):
     resp = await registry.client.post("/organisations", json=registry.form())
     assert resp.status_code == 401

@@ -170,13 +170,14 @@ def test_unknown_fields_are_refused_rather_than_ignored(registration_data):
     assert refusal(registration_data(vital=True)) == {"vital": "extra_forbidden"}
 
 
-def test_a_login_speaks_only_for_the_organisation_it_attests():
-    from registry.domain.registration import login_speaks_for
+def test_a_login_speaks_only_for_the_identifiers_it_attests():
+    from registry.domain.registration import unattested_identifier as gap
 
-    assert login_speaks_for(login_kvk="12345678", login_oin=None, kvk="12345678", oin=None)
-    assert login_speaks_for(login_kvk=None, login_oin="00000001003214345000", kvk=None, oin="00000001003214345000")
-    assert not login_speaks_for(login_kvk="87654321", login_oin=None, kvk="12345678", oin=None)
-    assert not login_speaks_for(login_kvk=None, login_oin=None, kvk="12345678", oin=None)
-    # an OIN login does not speak for a KvK number, and nothing speaks for nothing
-    assert not login_speaks_for(login_kvk=None, login_oin="00000001003214345000", kvk="12345678", oin=None)
-    assert not login_speaks_for(login_kvk=None, login_oin=None, kvk=None, oin=None)
+    assert gap(login_kvk="12345678", login_oin=None, kvk="12345678", oin=None) is None
+    assert gap(login_kvk=None, login_oin="00000001003214345000", kvk=None, oin="00000001003214345000") is None
+    assert gap(login_kvk="87654321", login_oin=None, kvk="12345678", oin=None) == "kvk_number"
+    assert gap(login_kvk=None, login_oin=None, kvk="12345678", oin=None) == "kvk_number"
+    assert gap(login_kvk=None, login_oin="00000001003214345000", kvk="12345678", oin=None) == "kvk_number"
+    assert gap(login_kvk=None, login_oin=None, kvk=None, oin=None) == "kvk_number"
+    # A KvK login cannot claim an OIN beside its KvK number (the ministry's, say).
+    assert gap(login_kvk="87654321", login_oin=None, kvk="87654321", oin="00000001003214345000") == "oin"

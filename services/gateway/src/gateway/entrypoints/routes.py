@@ -3,6 +3,8 @@ Organisation-scoped routes all start with /organisations/{organisation_id}, whic
 checks against the session's acting organisation before forwarding (see passthrough.py)."""
 from __future__ import annotations
 
+import re
+
 from .passthrough import Route
 
 ORG = "/organisations/{organisation_id}"
@@ -151,3 +153,14 @@ UPLOADS: list[Route] = [
     Route("POST", ORG + "/incidents/{incident_id}/attachments", "incidents", "/incidents/{incident_id}/attachments",
           "org", "Attach a file to an incident", "incidents"),
 ]
+
+
+#: The pages whose forms stream a file through (see pages.py and pages_csirt.py).
+STREAMED_PAGES = ("/netwerkgegevens/upload", "/csirt/publiceren/csaf", "/csirt/feeds/upload")
+
+
+def streamed_paths() -> tuple[str, ...]:
+    """The gateway's paths whose bodies are streamed through to a service (regular expressions);
+    every other body is bounded by the platform's body limit."""
+    api = tuple("/api" + re.sub(r"\{\w+\}", "[^/]+", u.path) for u in UPLOADS)
+    return api + tuple(re.escape(p) for p in STREAMED_PAGES)

@@ -303,9 +303,17 @@ def parse_registration(data: Mapping[str, Any]) -> Registration:
         raise RegistrationRefused(field_errors(exc)) from exc
 
 
-def login_speaks_for(*, login_kvk: str | None, login_oin: str | None,
-                     kvk: str | None, oin: str | None) -> bool:
-    """A registration is made for the organisation the login attests: eHerkenning carries its
-    KvK number, SSOnRijk its OIN. Without that, anyone with a login could claim any company
-    and become its first people admin."""
-    return bool((kvk and login_kvk == kvk) or (oin and login_oin == oin))
+def unattested_identifier(*, login_kvk: str | None, login_oin: str | None,
+                          kvk: str | None, oin: str | None) -> str | None:
+    """The identifier of a registration its login does not attest ("kvk_number" or "oin"), or
+    None when the login speaks for every identifier the registration names (at least one).
+    eHerkenning carries the KvK number, SSOnRijk the OIN; without this anyone with a login could
+    claim any company or government body, become its first people admin, and receive the
+    invitations meant for it."""
+    if not (kvk or oin):
+        return "kvk_number"
+    if kvk and kvk != login_kvk:
+        return "kvk_number"
+    if oin and oin != login_oin:
+        return "oin"
+    return None
