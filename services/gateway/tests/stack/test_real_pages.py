@@ -295,3 +295,19 @@ async def test_a_registration_through_the_form_waits_for_the_membership_instead_
             again = await portal.client.get(registered.headers["location"])
             assert again.status_code == 200 and "Uw registratie is ontvangen" not in again.text
             assert (await portal.client.get("/api/session")).json()["acting_organisation_id"]
+
+
+async def test_a_sector_with_subsectors_offers_the_entity_types_of_each_and_registers(stack, kafka_namespace, signer):
+    """Found by breaking it: energy and transport showed no entity types, so their organisations
+    could not register through the pages."""
+    async with portal_with_real(stack, kafka_namespace, signer, "registry") as portal:
+        await portal.login(person("Fatima", org=None, roles=("gebruiker",), kvk="87654321"))
+        csrf = await portal.csrf()
+        page = await portal.client.get("/registratie", params={"sector": "energy"})
+        assert page.status_code == 200 and 'name="entity_type"' in page.text and "<optgroup" in page.text
+        chosen = re.search(r'<option value="(energy\.electricity\.[^"]+)"', page.text)
+        assert chosen, "an electricity entity type is offered"
+        registered = await form_post(portal.client, "/registratie", csrf, **{
+            **REGISTRATION, "kvk_number": "87654321", "sector": "energy", "subsector": "energy.electricity",
+            "entity_type": chosen.group(1), "legal_name": "Netbeheer Voorbeeld B.V."})
+        assert registered.status_code == 303, registered.text
