@@ -139,3 +139,19 @@ async def test_anyone_can_report_an_incident_without_logging_in(stack, kafka_nam
         # A foreign site cannot post it in someone's name: the origin check still holds.
         forged = await portal.client.post("/melden", data=form, headers={"Origin": "https://evil.example"})
         assert forged.status_code == 403
+
+
+async def test_an_analyst_sees_who_reported_through_the_public_form_and_what(stack, kafka_namespace, signer):
+    async with portal_with_real_services(stack, kafka_namespace, signer) as portal:
+        sent = await portal.client.post("/melden", data={
+            "contact_name": "Sam Jansen", "contact_email": "sam@example.nl", "contact_phone": "+31 6 1111 2222",
+            "title": "Phishing op onze site", "description": "Bezoekers krijgen een nagemaakte inlogpagina.\nSinds gisteren."})
+        assert sent.status_code == 201, sent.text
+        await portal.login(person("Eva", org=None, roles=("analist",)))
+        listing = await portal.client.get("/csirt/triage")
+        incident_id = re.search(r'href="/csirt/triage/([0-9a-f-]{36})"', listing.text).group(1)
+        page = await portal.client.get(f"/csirt/triage/{incident_id}")
+        assert page.status_code == 200, page.text
+        for shown in ("Sam Jansen", "sam@example.nl", "+31 6 1111 2222", "nagemaakte inlogpagina"):
+            assert shown in page.text, shown
+        assert 'datetime="None"' not in page.text
