@@ -153,6 +153,9 @@ async def test_every_state_changing_route_is_refused_without_a_valid_csrf_token(
     upload = await portal.client.post(f"/api/organisations/{org}/netdata/uploads?csrf_token={csrf}",
                                       files={"file": ("nets.txt", b"192.0.2.0/24\n", "text/plain")})
     assert upload.status_code == 200, upload.text
+    bodiless = await portal.client.delete(f"/api/organisations/{org}/products/{uuid.uuid4()}?csrf_token={csrf}",
+                                          headers={"Content-Type": "multipart/form-data; boundary=x"})
+    assert bodiless.status_code == 403  # only a POST that streams a form may carry it in the URL
     form_ok = await portal.client.post("/logout", data={"csrf_token": csrf})
     assert form_ok.status_code == 303
 
@@ -427,3 +430,16 @@ async def test_every_body_is_bounded_at_the_gateway_except_the_streamed_uploads(
         nets = await p.client.post(f"/api/organisations/{org}/netdata/uploads", headers={"X-CSRF-Token": csrf},
                                    files={"file": ("nets.txt", b"192.0.2.0/24\n" * 10_000, "text/plain")})
         assert nets.status_code == 200 and nets.json()["received_bytes"] == 130_000
+
+
+async def test_nan_or_infinity_in_a_json_body_is_a_422_not_a_500(stack, kafka_namespace, signer):
+    async with running_portal(stack, kafka_namespace, signer) as p:
+        org = uuid.uuid4()
+        await p.login(person("Hans", org=org))
+        csrf = await p.csrf()
+        for number in (b"NaN", b"Infinity", b"-Infinity"):
+            resp = await p.client.post(f"/api/organisations/{org}/incidents",
+                                       headers={"X-CSRF-Token": csrf, "Content-Type": "application/json"},
+                                       content=b'{"title": "Storing", "summary": ' + number + b"}")
+            assert resp.status_code == 422, (number, resp.status_code, resp.text)
+            assert resp.json()["errors"][0]["code"] == "not_a_number"

@@ -155,3 +155,29 @@ async def test_an_analyst_sees_who_reported_through_the_public_form_and_what(sta
         for shown in ("Sam Jansen", "sam@example.nl", "+31 6 1111 2222", "nagemaakte inlogpagina"):
             assert shown in page.text, shown
         assert 'datetime="None"' not in page.text
+
+
+async def test_evidence_is_one_whole_file_or_nothing(stack, kafka_namespace, signer):
+    """Found by breaking it: two file parts were stored joined as one attachment, and a form
+    without its closing boundary was stored as if complete."""
+    async with portal_with_real_services(stack, kafka_namespace, signer) as portal:
+        org = uuid.uuid4()
+        await portal.login(person("Bea", org=org))
+        csrf = await portal.csrf()
+        incident = (await portal.client.post(f"/api/organisations/{org}/incidents", headers={"X-CSRF-Token": csrf},
+                    json={"title": "Phishing", "became_aware_at": "2025-03-14T09:30:00+01:00"})).json()["id"]
+        path = f"/api/organisations/{org}/incidents/{incident}/attachments"
+
+        def form(*parts: bytes, closed: bool = True) -> bytes:
+            body = b"".join(b'--B\r\nContent-Disposition: form-data; name="file"; filename="%s.txt"\r\n'
+                            b"Content-Type: text/plain\r\n\r\n%s\r\n" % (p[:1], p) for p in parts)
+            return body + (b"--B--\r\n" if closed else b"")
+        headers = {"X-CSRF-Token": csrf, "Content-Type": "multipart/form-data; boundary=B"}
+        two = await portal.client.post(path, headers=headers, content=form(b"AAAA", b"BBBB"))
+        assert two.status_code == 422 and two.json()["errors"][0]["code"] == "more_than_one_file"
+        cut = await portal.client.post(path, headers=headers, content=form(b"CCCC", closed=False))
+        assert cut.status_code == 422 and cut.json()["errors"][0]["code"] == "incomplete_form"
+        stored = (await portal.client.get(path)).json()["items"]
+        assert stored == []
+        whole = await portal.client.post(path, headers=headers, content=form(b"DDDD"))
+        assert whole.status_code == 201 and whole.json()["size"] == 4

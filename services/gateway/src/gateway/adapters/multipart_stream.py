@@ -12,6 +12,18 @@ class NoFile(Exception):
     pass
 
 
+class BrokenForm(ValueError):
+    """The form cannot be evidence as it stands: `reason` is a code for the refusal. It is also
+    left in the caller's `info` as "broken", since a service reading the stream may be the one
+    that sees the exception."""
+
+    def __init__(self, reason: str, info: dict | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        if info is not None:
+            info["broken"] = reason
+
+
 async def file_part(chunks: AsyncIterator[bytes], content_type: str, field: str = "file",
                     info: dict | None = None) -> AsyncIterator[bytes]:
     """The bytes of the form's `field` file; `info` gets its `filename` as soon as its headers are read."""
@@ -19,7 +31,7 @@ async def file_part(chunks: AsyncIterator[bytes], content_type: str, field: str 
     boundary = options.get(b"boundary")
     if not boundary:
         raise NoFile()
-    state = {"header": b"", "headers": [], "in_file": False, "seen": False}
+    state = {"header": b"", "headers": [], "in_file": False, "seen": False, "ended": False}
     out: list[bytes] = []
 
     def on_header_field(data, start, end):
@@ -33,6 +45,9 @@ async def file_part(chunks: AsyncIterator[bytes], content_type: str, field: str 
         disposition = dict(state["headers"]).get(b"content-disposition", b"")
         _, params = parse_options_header(disposition)
         state["in_file"] = params.get(b"name") == field.encode() and b"filename" in params
+        if state["in_file"] and state["seen"]:
+            # Joining two files into one would store evidence nobody sent.
+            raise BrokenForm("more_than_one_file", info)
         if state["in_file"] and info is not None:
             info["filename"] = params[b"filename"].decode("utf-8", "replace")
         state["seen"] |= state["in_file"]
@@ -45,16 +60,24 @@ async def file_part(chunks: AsyncIterator[bytes], content_type: str, field: str 
     def on_part_end():
         state["in_file"] = False
 
+    def on_end():
+        state["ended"] = True
+
     parser = MultipartParser(boundary, callbacks={
         "on_header_field": on_header_field, "on_header_value": on_header_value,
-        "on_headers_finished": on_headers_finished, "on_part_data": on_part_data, "on_part_end": on_part_end})
+        "on_headers_finished": on_headers_finished, "on_part_data": on_part_data, "on_part_end": on_part_end,
+        "on_end": on_end})
     async for chunk in chunks:
         parser.write(chunk)
         if out:
             yield b"".join(out)
             out.clear()
     parser.finalize()
-    if out:
-        yield b"".join(out)
     if not state["seen"]:
         raise NoFile()
+    if not state["ended"]:
+        # The form stopped before its closing boundary: the file may be cut short. Failing
+        # here, before the last bytes, aborts the streamed request, so nothing is stored.
+        raise BrokenForm("incomplete_form", info)
+    if out:
+        yield b"".join(out)

@@ -15,7 +15,7 @@ from weerbaar_platform import correlation
 from weerbaar_platform.errors import DomainError, NotFound
 
 from ..adapters import ratelimit
-from ..adapters.multipart_stream import NoFile, file_part
+from ..adapters.multipart_stream import BrokenForm, NoFile, file_part
 from ..adapters.upstream import NotAMember, SessionEnded, Unavailable, Upstream
 from ..domain import parts
 from ..domain.session import Session
@@ -211,10 +211,10 @@ async def stream_through(request: Request, session: Session, service: str, path:
     query = [(k, v) for k, v in request.query_params.multi_items() if k not in passthrough.GATEWAY_PARAMS]
     query += list((params or {}).items())
     stream = body()
+    info: dict = {}
     try:
         if form_file and content_type.startswith("multipart/form-data"):
             # An HTML form: pass on only the file's bytes, still as they arrive.
-            info: dict = {}
             stream, content_type = file_part(stream, content_type, info=info), "application/octet-stream"
             if filename_as and not any(k == filename_as for k, _ in query):
                 stream = await _started(stream)  # reads up to the file's first bytes: its name is known
@@ -223,19 +223,33 @@ async def stream_through(request: Request, session: Session, service: str, path:
                                                                content_type=content_type, params=query)
     except TooLarge:
         raise too_large from None
+    except BrokenForm as exc:
+        raise _broken_form(exc.reason) from None
     except (ValueError, UnicodeDecodeError):  # a broken multipart body
         raise DomainError("file", "no_file", "Kies een bestand om te uploaden.", "Choose a file to upload.") from None
     except NoFile:
         raise DomainError("file", "no_file", "Kies een bestand om te uploaden.", "Choose a file to upload.") from None
     except Unavailable as exc:
+        if info.get("broken"):  # the service saw the stream fail, and answered for it
+            raise _broken_form(info["broken"]) from None
         raise passthrough.ServiceUnavailable(part, exc.reason) from None
     except SessionEnded:
         raise NotLoggedIn() from None
+    if info.get("broken"):
+        raise _broken_form(info["broken"])
     try:
         content = resp.json()
     except ValueError:
         raise passthrough.ServiceUnavailable(part, "invalid answer") from None
     return JSONResponse(content, status_code=resp.status_code)
+
+
+def _broken_form(reason: str) -> DomainError:
+    if reason == "more_than_one_file":
+        return DomainError("file", "more_than_one_file", "Upload één bestand per keer.", "Upload one file at a time.")
+    return DomainError("file", "incomplete_form",
+                       "Het formulier kwam niet volledig aan; het bestand is niet opgeslagen. Probeer het opnieuw.",
+                       "The form did not arrive in full; the file was not stored. Try again.")
 
 
 async def _started(stream: AsyncIterator[bytes]) -> AsyncIterator[bytes]:

@@ -108,7 +108,7 @@ class SessionAndCsrf:
             return await _refuse(scope, send, "origin")
         content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
         token = _header(scope, CSRF_HEADER)
-        if token is None and content_type == "multipart/form-data":
+        if token is None and content_type == "multipart/form-data" and scope["method"] == "POST":
             # Only a streamed upload form, whose body we do not read, may carry it in the URL:
             # a token in a URL ends up in logs and Referer headers.
             token = parse_qs(scope.get("query_string", b"").decode()).get(CSRF_FIELD, [None])[0]

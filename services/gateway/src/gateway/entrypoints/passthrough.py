@@ -13,6 +13,7 @@ a bilingual message."""
 from __future__ import annotations
 
 import inspect
+import json
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -75,6 +76,8 @@ async def forward(request: Request, session: Session, route: Route, params: dict
     headers = {k: request.headers[k] for k in FORWARDED_REQUEST_HEADERS if k in request.headers}
     path = route.upstream.format(**{k: str(v) for k, v in params.items()})
     writes = route.method not in ("GET", "HEAD")
+    if route.body and body is not None:
+        _check_json_numbers(body)
     try:
         resp = await upstream.call(session, route.service, route.method, path, params=query,
                                    json=body if route.body else None, headers=headers,
@@ -96,6 +99,17 @@ async def forward(request: Request, session: Session, route: Route, params: dict
         except ValueError:
             raise ServiceUnavailable(route.part or route.service, "invalid answer") from None
     return Response(resp.content, status_code=resp.status_code, media_type=ctype, headers=out_headers)
+
+
+def _check_json_numbers(body: Any) -> None:
+    """Python reads NaN and Infinity in JSON, but no JSON encoder writes them again: refuse them
+    here with a reason instead of failing while forwarding."""
+    try:
+        json.dumps(body, allow_nan=False)
+    except ValueError:
+        raise DomainError("(body)", "not_a_number",
+                          "Getallen als NaN of Infinity bestaan niet in JSON; vul een gewoon getal in.",
+                          "Numbers such as NaN or Infinity do not exist in JSON; enter an ordinary number.") from None
 
 
 def _path_params(path: str) -> list[str]:
