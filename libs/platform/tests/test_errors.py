@@ -91,3 +91,10 @@ def test_dutch_messages_carry_the_limit_or_the_choices_and_json_errors_name_the_
     except ValidationError as exc:
         [invalid] = errors.field_errors_from_pydantic(exc.errors())
     assert (invalid.field, invalid.code) == ("(body)", "json_invalid")
+
+
+def test_a_too_long_value_that_is_no_list_is_not_called_a_list():
+    [error] = errors.field_errors_from_pydantic([{"type": "too_long", "loc": ("body", "email"),
+                                                  "msg": "Value should have at most 254 items",
+                                                  "ctx": {"field_type": "Value", "max_length": 254}}])
+    assert error.message_nl == "Deze tekst is te lang (hoogstens 254 tekens)."

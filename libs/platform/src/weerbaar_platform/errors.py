@@ -70,6 +70,8 @@ _NL_WITH_CONTEXT = {
 def _dutch(kind: str, ctx: dict, msg_en: str) -> str:
     if ctx.get("message_nl"):
         return ctx["message_nl"]
+    if kind in ("too_long", "too_short") and ctx.get("field_type") not in (None, "List", "Tuple", "Set"):
+        kind = "string_" + kind  # an annotated str (an e-mail address) reports as a Value, not a list
     template = _NL_WITH_CONTEXT.get(kind)
     if template:
         try:

@@ -1,6 +1,7 @@
+import ipaddress
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 from weerbaar_platform.settings import ServiceSettings
 
@@ -17,7 +18,15 @@ class IncidentsSettings(ServiceSettings):
     public_report_rate_limit: int = Field(5, ge=1)
     public_report_rate_window_seconds: int = Field(3600, ge=1)
     #: Proxies (the gateway) whose X-Forwarded-For names the real client; nobody else is believed.
+    #: Addresses or networks of the proxies (the gateway) whose X-Forwarded-For is believed.
     trusted_proxies: list[str] = []
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            ipaddress.ip_network(entry, strict=False)  # ValueError names the bad entry
+        return value
     #: Deadline scheduler: how often it looks for due reminders, and how many it takes at once.
     scheduler_poll_seconds: float = Field(5.0, gt=0)
     scheduler_batch: int = Field(100, ge=1, le=10_000)

@@ -22,3 +22,9 @@ def test_behind_the_gateway_the_right_most_untrusted_hop_is_the_client():
 
 def test_a_trusted_proxy_without_the_header_is_counted_itself():
     assert client_address(request_from("10.0.0.2"), ["10.0.0.2"]) == "10.0.0.2"
+
+
+def test_a_trusted_network_covers_a_gateway_whose_address_is_not_fixed():
+    request = request_from("172.18.0.7", "203.0.113.9")
+    assert client_address(request, ["172.16.0.0/12"]) == "203.0.113.9"
+    assert client_address(request_from("198.51.100.1", "203.0.113.9"), ["172.16.0.0/12"]) == "198.51.100.1"

@@ -8,6 +8,7 @@ echoes what was sent.
 
 from __future__ import annotations
 
+import ipaddress
 from uuid import uuid4
 
 from fastapi import APIRouter, Request
@@ -27,13 +28,24 @@ router = APIRouter(prefix="/public", tags=["public"])
 
 
 def client_address(request: Request, trusted_proxies: list[str]) -> str:
-    """The caller's address; X-Forwarded-For only counts when a trusted proxy (the gateway) sent it."""
+    """The caller's address; X-Forwarded-For only counts when a trusted proxy (the gateway) sent
+    it. A trusted proxy is an address or a network ("10.0.0.0/8", for a gateway whose container
+    address is not fixed)."""
+    networks = [ipaddress.ip_network(p, strict=False) for p in trusted_proxies]
+
+    def trusted(address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in networks)
+
     peer = request.client.host if request.client else "unknown"
-    if peer not in trusted_proxies:
+    if not trusted(peer):
         return peer
     hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
     for hop in reversed(hops):  # the right-most address a trusted proxy did not add is the client
-        if hop not in trusted_proxies:
+        if not trusted(hop):
             return hop
     return peer
 
