@@ -139,6 +139,8 @@ async def test_anyone_can_report_an_incident_without_logging_in(stack, kafka_nam
         # A foreign site cannot post it in someone's name: the origin check still holds.
         forged = await portal.client.post("/melden", data=form, headers={"Origin": "https://evil.example"})
         assert forged.status_code == 403
+        framed = await portal.client.post("/melden", data=form, headers={"Origin": "null"})
+        assert framed.status_code == 403
 
 
 async def test_an_analyst_sees_who_reported_through_the_public_form_and_what(stack, kafka_namespace, signer):
