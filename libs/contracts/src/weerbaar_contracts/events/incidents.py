@@ -11,6 +11,16 @@ from ..base import EventPayload
 
 Stage = Literal["early_warning", "notification", "intermediate", "progress", "final"]
 
+#: What people read for each stage (Cyberbeveiligingswet's words, with the English beside them):
+#: the pages and the mails say the same.
+STAGE_NAMES: dict[str, tuple[str, str]] = {
+    "early_warning": ("vroegtijdige waarschuwing", "early warning"),
+    "notification": ("incidentmelding", "incident notification"),
+    "intermediate": ("tussentijds verslag", "intermediate report"),
+    "progress": ("voortgangsverslag", "progress report"),
+    "final": ("eindverslag", "final report"),
+}
+
 
 class _IncidentEvent(EventPayload):
     topic = topics.INCIDENTS

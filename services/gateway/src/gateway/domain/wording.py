@@ -5,15 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from weerbaar_contracts.events.incidents import STAGE_NAMES
 
-STAGE_NAMES = {
-    "early_warning": ("vroegtijdige waarschuwing", "early warning"),
-    "notification": ("incidentmelding", "incident notification"),
-    "intermediate": ("tussentijds verslag", "intermediate report"),
-    "final": ("eindverslag", "final report"),
-    "progress": ("voortgangsverslag", "progress report"),
-}
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def stage_name(code: str | None, lang: str = "nl") -> str:

@@ -2,6 +2,8 @@
 may postpone or refuse it)."""
 from __future__ import annotations
 
+from weerbaar_contracts.events.incidents import STAGE_NAMES
+
 from .categories import Category
 
 KIND_CATEGORY: dict[str, Category] = {
@@ -30,13 +32,7 @@ ROLE_LABELS = {
     "csirt_beheerder": ("beheerder CSIRT", "CSIRT administrator"),
 }
 
-STAGE_LABELS = {
-    "early_warning": ("vroege waarschuwing", "early warning"),
-    "notification": ("incidentmelding", "incident notification"),
-    "intermediate": ("tussentijds verslag", "intermediate report"),
-    "progress": ("voortgangsverslag", "progress report"),
-    "final": ("eindverslag", "final report"),
-}
+STAGE_LABELS = STAGE_NAMES  # one wording for pages and mails (weerbaar_contracts)
 
 PUBLICATION_LABELS = {
     "advisory": ("beveiligingsadvies", "security advisory"),
