@@ -168,7 +168,9 @@ def fake_service(world: World, name: str) -> FastAPI:
         if name == "registry" and path.startswith("organisations/"):
             return {"id": path.split("/")[1], "version": 1, "status": "registered",
                     "registration": {"legal_name": "Waterbedrijf Voorbeeld", "sector": "drinking_water"},
-                    "classification": {"final": "essential", "final_label_nl": "vitaal/essentieel", "reasoning": []}}
+                    "classification": {"final": "essential", "final_label_nl": "vitaal/essentieel", "reasoning": []},
+                    "labels": {"sector": {"nl": "Drinkwater", "en": "Drinking water"}, "subsector": None,
+                               "classification": {"nl": "vitaal/essentieel", "en": "essential"}}}
         if name == "incidents" and path == "incidents":
             return {"items": [{"id": str(uuid.uuid4()), "reference": "INC-1", "title": "Storing", "status": "open",
                                "deadlines": [{"kind": "early_warning", "due": "2030-01-02T10:00:00+00:00", "open": True},

@@ -10,10 +10,11 @@ import re
 from collections.abc import Iterable
 
 from . import correlation
+from .text import readable_size
 
 
 def _refusal(limit: int) -> bytes:
-    size = f"{limit // 1024} kB" if limit < 1024 * 1024 else f"{limit / (1024 * 1024):.3g} MB"
+    size = readable_size(limit)
     return json.dumps({"errors": [{
         "field": "(body)", "code": "body_too_large",
         "message_nl": f"Het verzoek is groter dan {size}. Maak het kleiner of stuur grote bestanden als upload.",

@@ -62,7 +62,7 @@ class ServiceSpec:
     #: identity verifies its own tokens with its own keys; everyone else from settings
     token_verifier: TokenVerifier | None = None
     #: Regular expressions of the paths whose endpoints stream their request bodies under limits
-    #: of their own (uploads); every other body is bounded by `max_json_body_bytes`.
+    #: of their own (uploads); every other body is bounded by `max_body_bytes`.
     streamed_paths: tuple[str, ...] = ()
 
 
@@ -121,7 +121,7 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
             await pool.close()
 
     app = FastAPI(title=f"Weerbaar {spec.name}", description=spec.description, lifespan=lifespan)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_json_body_bytes, streamed=spec.streamed_paths)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, streamed=spec.streamed_paths)
     app.add_middleware(CorrelationMiddleware)  # added last: outermost, so a 413 has its reference too
     errors.install(app)
     app.include_router(health.router)

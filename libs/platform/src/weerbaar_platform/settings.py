@@ -29,7 +29,7 @@ class ServiceSettings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     #: Request bodies larger than this are refused (413) before a handler reads them; uploads
     #: (ServiceSpec.streamed_paths) stream under their own limits. Generous for any form.
-    max_json_body_bytes: int = Field(1024 * 1024, ge=1024)
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
     #: Where access tokens' keys come from: identity's JWKS URL, or the JWKS itself (tests).
     token_jwks_url: str | None = None
     token_jwks: str | None = None

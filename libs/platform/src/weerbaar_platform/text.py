@@ -36,3 +36,11 @@ def VisibleText(max_length: int):  # noqa: N802 (a type factory, used like a typ
 def sentence(text: str) -> str:
     """End a sentence with the text: a name that ends in a full stop (N.V.) gets no second one."""
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def readable_size(n: int) -> str:
+    """A size as a person reads it in a refusal: '10 MB', '64 kB', '2 GB'."""
+    for unit, factor in (("GB", 1024 ** 3), ("MB", 1024 ** 2), ("kB", 1024)):
+        if n >= factor:
+            return f"{n / factor:.3g} {unit}"
+    return f"{n} bytes"

@@ -412,7 +412,7 @@ async def test_a_slow_service_times_out_its_part_and_a_slow_write_is_not_called_
 async def test_every_body_is_bounded_at_the_gateway_except_the_streamed_uploads(stack, kafka_namespace, signer):
     """Found by breaking it: an anonymous multipart post to the public form was spooled to disk
     whole (2 GB), and a '+json' type was read into memory; both are refused before reading now."""
-    async with running_portal(stack, kafka_namespace, signer, max_json_body_bytes=64 * 1024,
+    async with running_portal(stack, kafka_namespace, signer, max_body_bytes=64 * 1024,
                               upload_rate_per_minute=100) as p:
         anonymous = p.new_client()
         big = b"x" * (200 * 1024)

@@ -13,6 +13,7 @@ from starlette.background import BackgroundTask
 from pydantic import BaseModel, Field
 from weerbaar_platform import correlation
 from weerbaar_platform.errors import DomainError, NotFound
+from weerbaar_platform.text import readable_size
 
 from ..adapters import ratelimit
 from ..adapters.multipart_stream import BrokenForm, NoFile, file_part
@@ -171,13 +172,6 @@ async def dashboard(request: Request, session: Session = Depends(require_session
 
 class TooLarge(Exception):
     pass
-
-
-def readable_size(n: int) -> str:
-    for unit, factor in (("GB", 1024 ** 3), ("MB", 1024 ** 2), ("kB", 1024)):
-        if n >= factor:
-            return f"{n / factor:.3g} {unit}"
-    return f"{n} bytes"
 
 
 async def stream_through(request: Request, session: Session, service: str, path: str, part: str, *,

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
+import httpx
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from weerbaar_platform.auth import STAFF_ROLES
@@ -182,7 +183,7 @@ async def public_report_submit(request: Request):
             settings.service_url("incidents") + "/public/reports", json=body,
             headers={"X-Forwarded-For": client, correlation.HEADER: correlation.current() or ""},
             timeout=settings.service_write_timeout_seconds)
-    except Exception:  # the service is down or slow: say so, keep what was typed
+    except httpx.HTTPError:  # the service is down or slow: say so, keep what was typed
         resp = None
     if resp is not None and resp.status_code == 201:
         return render(request, "public_report.html", title=t("Melding ontvangen", "Report received"), form={},

@@ -69,12 +69,6 @@ def set_cookie(response, settings: GatewaySettings, name: str, value: str, *, ma
                         httponly=httponly, samesite=settings.cookie_samesite)
 
 
-def classification_label(classification: dict, lang: str) -> str:
-    """What a person reads for the registry's classification code, in the page's language."""
-    code = classification.get("final", "")
-    return classification.get(f"final_label_{lang}") or classification.get("final_label_nl") or code
-
-
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
     settings = settings_of(request)
     lang = language(request)
@@ -85,7 +79,6 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
         request=request, lang=lang, _=Texts(lang), session=session, theme_name=theme_name,
         label=lambda names, code: (names or {}).get(lang) or code,
         stage_name=wording.stage_name, local_time=wording.local_time, sentence=sentence,
-        classification_label=lambda c: classification_label(c, lang),
         theme_class=THEMES[theme_name], path=request.url.path,
         csrf_token=session.csrf_token if session else "", **context)
     response = HTMLResponse(html, status_code=status_code)

@@ -33,10 +33,6 @@ class InvitationIn(BaseModel):
     roles: list[str] = Field(default_factory=lambda: ["gebruiker"], min_length=1, max_length=6)
 
 
-def _admin_role(org) -> str:
-    return admin_role(org["is_csirt"])
-
-
 async def _organisation_acted_for(conn, principal: Principal, organisation_id: UUID, *, lock: bool = False,
                                   check_membership: bool = True):
     if principal.organisation_id != organisation_id:
@@ -50,7 +46,7 @@ async def _organisation_acted_for(conn, principal: Principal, organisation_id: U
 
 
 async def _require_admin(conn, ctx: IdentityContext, principal: Principal, org) -> None:
-    role = _admin_role(org)
+    role = admin_role(org["is_csirt"])
     if role not in await store.usable_roles(conn, org["id"], principal.person_id, ctx.clock()):
         raise Forbidden(role)
 

@@ -51,19 +51,20 @@ def expected_version(if_match: str | None) -> int:
 
 def _classification(row: Row) -> dict[str, Any]:
     result = classification_json(row)
-    final = Nis2Class(row.final_classification)
-    result["final_label_nl"], result["final_label_en"] = final.label_nl, final.label_en
+    result["final_label_nl"] = Nis2Class(row.final_classification).label_nl
     result["overridden"] = row.override_reason is not None
     result["overridden_at"] = row.overridden_at.isoformat() if row.overridden_at else None
     return result
 
 
-def labels(sector_code: str, subsector_code: str | None) -> dict[str, Any]:
-    """The names people read for the codes of a registration, in Dutch and English."""
-    sector = get_sector(sector_code)
-    subsector = sector.subsector(subsector_code) if sector and subsector_code else None
+def labels(row: Row) -> dict[str, Any]:
+    """The names people read for the codes of a registration, each {nl, en}."""
+    sector = get_sector(row.sector)
+    subsector = sector.subsector(row.subsector) if sector and row.subsector else None
+    final = Nis2Class(row.final_classification)
     return {"sector": {"nl": sector.name_nl, "en": sector.name_en} if sector else None,
-            "subsector": {"nl": subsector.name_nl, "en": subsector.name_en} if subsector else None}
+            "subsector": {"nl": subsector.name_nl, "en": subsector.name_en} if subsector else None,
+            "classification": {"nl": final.label_nl, "en": final.label_en}}
 
 
 def entry(row: Row) -> dict[str, Any]:
@@ -72,7 +73,7 @@ def entry(row: Row) -> dict[str, Any]:
         "status": row.status,
         "version": row.version,
         "registration": row.data,
-        "labels": labels(row.sector, row.subsector),
+        "labels": labels(row),
         "classification": _classification(row),
         "entitlements": row.entitlements,
         "deregistration": None if row.status == "registered" else {
@@ -90,9 +91,7 @@ def hit(row: Row) -> dict[str, Any]:
         "id": str(row.id), "legal_name": row.legal_name, "kvk": row.kvk, "oin": row.oin,
         "sector": row.sector, "subsector": row.subsector, "entity_type": row.entity_type,
         "classification": row.final_classification,
-        "labels": {**labels(row.sector, row.subsector),
-                   "classification_nl": Nis2Class(row.final_classification).label_nl,
-                   "classification_en": Nis2Class(row.final_classification).label_en},
+        "labels": labels(row),
         "derived_classification": row.derived_classification,
         "overridden": row.override_reason is not None, "netcode": row.netcode,
         "status": row.status, "version": row.version, "updated_at": row.updated_at.isoformat(),
